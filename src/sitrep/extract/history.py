@@ -1,0 +1,94 @@
+"""Telling news from history recalled as context ("since the takeover of Kabul", "assassinated in 2001")."""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import logging
+from importlib import resources
+
+from spacy.tokens import Span, Token
+
+from ..records import DateRange
+from .actors import ActorLexicon
+
+LOGGER = logging.getLogger(__name__)
+
+__all__ = ["background_reason", "HISTORY_HORIZON_DAYS", "RECENT_DAYS"]
+
+# An event that ended more than this long before the report is history whatever its framing:
+# news outlets recall events of the last few months as news ("in February ... in March")
+# but past half a year they recall them as context. Half a year follows ACLED's practice of
+# coding recalled events only when the report adds new information about them.
+HISTORY_HORIZON_DAYS = 183
+# Framed as background (a "since ..." phrase, a relative clause about a person, "famed for")
+# an event counts as history once it is older than a month.
+RECENT_DAYS = 31
+
+
+@functools.lru_cache(maxsize=1)
+def _cues() -> dict:
+    text = resources.files("sitrep.data").joinpath("history.json").read_text(encoding="utf-8")
+    data = json.loads(text)
+    return {
+        "preps": frozenset(data["framing_prepositions"]),
+        "words": frozenset(data["framing_words"]),
+        "rel_deps": frozenset(data["relative_clause_history_deps"]),
+        "nominal": frozenset(data["nominal_history_triggers"]),
+    }
+
+
+def _framing(trigger: Token, sent: Span) -> str | None:
+    """A syntactic frame that recalls the past around the trigger, or None."""
+    cues = _cues()
+    tok = trigger
+    # Walk up to the root: a "since ..." phrase or a relative clause on the way frames it.
+    seen = 0
+    while tok.head is not tok and seen < 12:
+        if tok.dep_ == "pobj" and tok.head.lower_ in cues["preps"]:
+            return f"recalled in a '{tok.head.lower_} ...' phrase"
+        if tok.dep_ in ("advcl",) and any(c.lower_ == "since" and c.dep_ == "mark" for c in tok.children):
+            return "recalled in a 'since ...' clause"
+        if tok.dep_ in cues["rel_deps"] and tok.head.pos_ in ("PROPN", "NOUN") and tok.pos_ == "VERB":
+            return "recalled in a relative clause"
+        tok = tok.head
+        seen += 1
+    words = {t.lower_ for t in sent}
+    hit = words & cues["words"]
+    if hit:
+        return f"history cue '{sorted(hit)[0]}'"
+    return None
+
+
+def background_reason(
+    trigger: Token,
+    sent: Span,
+    when: DateRange | None,
+    published: dt.date | None,
+    actors: tuple[str, ...],
+    lexicon: ActorLexicon,
+    *,
+    date_is_own: bool,
+) -> str | None:
+    """Why the event at `trigger` is history recalled as context, or None when it is news."""
+    if published is not None:
+        for name in actors:
+            info = lexicon.info(name)
+            if info and info.active_until and info.active_until < published - dt.timedelta(days=RECENT_DAYS):
+                return f"{name} no longer existed when the report was published"
+    if when is not None and published is not None and date_is_own:
+        age = (published - when.date_max).days
+        if age > HISTORY_HORIZON_DAYS:
+            return f"happened {age} days before the report"
+        if age > RECENT_DAYS:
+            frame = _framing(trigger, sent)
+            if frame:
+                return frame
+    if not date_is_own:
+        # No date of its own: a nominal trigger inside a framing phrase ("since they stormed back
+        # to power", "against the takeover") recalls something already known.
+        frame = _framing(trigger, sent)
+        if frame and (trigger.pos_ == "NOUN" and trigger.lemma_.lower() in _cues()["nominal"]
+                      or frame.startswith("recalled in a 'since")):
+            return frame
+    return None

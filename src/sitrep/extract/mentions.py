@@ -1,0 +1,469 @@
+"""Event mentions: one parse per article turned into typed, placed, dated, sourced Mention records.
+
+This is the one module that turns spaCy objects into project records; the helpers it calls
+(triggers, tolls, dates, actors, claims, history) each read one aspect of a sentence.
+"""
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator, Sequence
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from ..geocode import Gazetteer
+from ..records import CleanArticle, Claim, DateRange, Mention, Place
+from .actors import ActorLexicon, ActorMatcher, ActorMention, load_lexicon
+from .claims import Attribution, find_attribution
+from .dates import DateMention, find_dates
+from .history import background_reason
+from .tolls import Toll, find_tolls
+from .triggers import Trigger, find_triggers
+
+LOGGER = logging.getLogger(__name__)
+
+__all__ = ["ExtractOptions", "Extractor", "fallback_date"]
+
+# A report that gives no date for an event tells of the last few days: ACLED codes such
+# events to the publication date with time_precision 2 (within a week).
+FALLBACK_WINDOW_DAYS = 6
+# spaCy entity labels that may name a place (the small English model tags some Afghan
+# provinces as ORG, so ORG names are looked up too, after actors are ruled out).
+_PLACE_LABELS = ("GPE", "LOC", "FAC", "ORG", "NORP")
+# Victim words that make a toll-only sentence an attack on civilians rather than a clash.
+_TOLL_ONLY_TYPE = ("Battles", "Armed clash")
+_TOLL_ONLY_CIVILIAN_TYPE = ("Violence against civilians", "Attack")
+_PRONOUNS = frozenset({"their", "its", "his", "they", "them", "it", "our", "we", "us"})
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractOptions:
+    """Options of the extract stage."""
+
+    batch_size: int = 32
+    n_process: int = 1
+    default_country: str | None = None  # ISO alpha-2 when the corpus is about one country
+
+
+def fallback_date(published: dt.date, precision: int | None = 1) -> DateRange:
+    """The date of an event told without one: the publication date, within the previous week."""
+    lo = published - dt.timedelta(days=FALLBACK_WINDOW_DAYS)
+    if precision == 3:  # only the month is known
+        return DateRange.span(published.replace(day=1),
+                              (published.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+                              - dt.timedelta(days=1), "publication month", 3)
+    return DateRange(published, lo, published, 2, "publication date")
+
+
+@dataclass(slots=True)
+class _PlaceHit:
+    start: int  # token span
+    end: int
+    text: str
+    place: Place
+
+
+@dataclass(slots=True)
+class _Unit:
+    """A trigger (or a toll) being built into a mention."""
+
+    trigger: Trigger | None
+    i: int  # token index anchoring the unit
+    text: str
+    event_type: str
+    sub_event_type: str
+    dates: list[DateMention] = field(default_factory=list)
+    places: list[_PlaceHit] = field(default_factory=list)
+    tolls: list[Toll] = field(default_factory=list)
+    extra_triggers: list[Trigger] = field(default_factory=list)
+
+
+class Extractor:
+    """Turns cleaned articles into event mentions (injected gazetteer, shared spaCy pipeline)."""
+
+    def __init__(self, nlp: Language, gazetteer: Gazetteer, *, options: ExtractOptions | None = None,
+                 lexicon: ActorLexicon | None = None) -> None:
+        self.nlp = nlp
+        self.gazetteer = gazetteer
+        self.options = options or ExtractOptions()
+        self.lexicon = lexicon or load_lexicon()
+        self.actors = ActorMatcher(nlp, self.lexicon)
+        self._place_matchers: dict[str, PhraseMatcher] = {}
+
+    # -- public ----------------------------------------------------------------
+
+    def extract(self, articles: Sequence[CleanArticle],
+                published: dict[str, tuple[dt.date, int]] | None = None) -> Iterator[list[Mention]]:
+        """Mentions per article, in input order; `published` overrides publication dates."""
+        published = published or {}
+        texts = (a.text for a in articles)
+        docs = self.nlp.pipe(texts, batch_size=self.options.batch_size, n_process=self.options.n_process)
+        for art, doc in zip(articles, docs):
+            pub = published.get(art.id)
+            if pub is None and art.article.published is not None:
+                pub = (art.article.published, art.article.published_precision or 1)
+            yield self.article_mentions(art, doc, pub)
+
+    def article_mentions(self, art: CleanArticle, doc: Doc,
+                         pub: tuple[dt.date, int] | None) -> list[Mention]:
+        """The event mentions of one parsed article."""
+        pub_date, pub_prec = pub if pub else (None, None)
+        country = self._country(doc)
+        actor_hits = self.actors.find(doc)
+        places = self._places(doc, country, actor_hits)
+        main_actors = self._main_actors(actor_hits)
+        admin1_counts = collections.Counter(p.place.admin1 for p in places if p.place.admin1)
+        context_admin1 = admin1_counts.most_common(1)[0][0] if admin1_counts else None
+        if context_admin1:
+            places = self._places(doc, country, actor_hits, context_admin1)
+        outlet = art.article.outlet
+        mentions: list[Mention] = []
+        para_breaks = _paragraph_starts(doc.text)
+        date_ctx: DateRange | None = None
+        place_ctx: _PlaceHit | None = None
+        claimant_ctx: Attribution | None = None
+        para = -1
+        for si, sent in enumerate(doc.sents):
+            p = _paragraph_of(sent.start_char, para_breaks)
+            if p != para:
+                para, date_ctx, place_ctx, claimant_ctx = p, None, None, None
+            sent_places = [h for h in places if h.start >= sent.start and h.end <= sent.end]
+            sent_actors = [a for a in actor_hits if a.start >= sent.start and a.end <= sent.end]
+            dates = [d for d in find_dates(sent.text, pub_date) if d.range is not None]
+            attribution = find_attribution(sent, sent_actors, self.lexicon)
+            if attribution is None and claimant_ctx is not None and _is_quote(sent):
+                attribution = claimant_ctx
+            units = self._units(sent, dates, sent_places)
+            if not units and attribution is not None and attribution.stance == "denies":
+                units = [self._denial_unit(sent, dates, sent_places)]
+            for unit in units:
+                mention = self._mention(art, si, sent, unit, sent_actors, main_actors, attribution,
+                                        date_ctx, place_ctx, context_admin1, pub_date, pub_prec,
+                                        country, outlet)
+                if mention is not None:
+                    mentions.append(mention)
+            own = [d for d in dates if d.kind not in ("period",)]
+            if own and not any(m.background for m in mentions if m.sentence_index == si):
+                date_ctx = own[-1].range
+            if sent_places:
+                with_admin1 = [h for h in sent_places if h.place.admin1]
+                if with_admin1:
+                    place_ctx = with_admin1[-1]
+            if attribution is not None and attribution.claimant is not None:
+                claimant_ctx = attribution
+        return mentions
+
+    # -- places, actors, country -----------------------------------------------
+
+    def _country(self, doc: Doc) -> str | None:
+        counts: collections.Counter[str] = collections.Counter()
+        for ent in doc.ents:
+            if ent.label_ in ("GPE", "NORP", "LOC"):
+                hit = self.gazetteer.country_of(ent.text)
+                if hit:
+                    counts[hit[1]] += 1
+        if counts:
+            return counts.most_common(1)[0][0]
+        return self.options.default_country
+
+    def _place_matcher(self, country: str) -> PhraseMatcher:
+        matcher = self._place_matchers.get(country)
+        if matcher is None:
+            matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+            forms = sorted({f for f in self.gazetteer.surface_forms([country]) if len(f) > 2})
+            matcher.add("PLACE", list(self.nlp.tokenizer.pipe(forms)))
+            self._place_matchers[country] = matcher
+        return matcher
+
+    def _places(self, doc: Doc, country: str | None, actors: list[ActorMention],
+                context_admin1: str | None = None) -> list[_PlaceHit]:
+        actor_tokens = {i for a in actors for i in range(a.start, a.end)}
+        candidates: list[tuple[int, int]] = []
+        if country:
+            candidates.extend((s, e) for _, s, e in self._place_matcher(country)(doc))
+        candidates.extend((ent.start, ent.end) for ent in doc.ents if ent.label_ in _PLACE_LABELS)
+        # Longest first; a place never overlaps an actor name ("Panjshiris" are people).
+        candidates.sort(key=lambda se: (-(se[1] - se[0]), se[0]))
+        taken: set[int] = set()
+        hits: list[_PlaceHit] = []
+        for start, end in candidates:
+            if any(i in taken or i in actor_tokens for i in range(start, end)):
+                continue
+            span = doc[start:end]
+            if not span.text[:1].isupper():
+                continue
+            place = self.gazetteer.lookup(span.text, country=country, context_admin1=context_admin1)
+            if place is None:
+                continue
+            hits.append(_PlaceHit(start, end, span.text, place))
+            taken.update(range(start, end))
+        hits.sort(key=lambda h: h.start)
+        return hits
+
+    def _main_actors(self, actors: list[ActorMention]) -> list[str]:
+        counts = collections.Counter(a.canonical for a in actors if a.via != "anti")
+        return [name for name, _ in counts.most_common()
+                if self.lexicon.inter(name) not in (7,)]
+
+    # -- units: triggers grouped with their dates, places and tolls ------------
+
+    def _units(self, sent: Span, dates: list[DateMention], places: list[_PlaceHit]) -> list[_Unit]:
+        triggers = [t for t in find_triggers(sent) if not t.negated and not t.irrealis]
+        tolls = find_tolls(sent)
+        units = [_Unit(t, t.i, t.text, t.event_type, t.sub_event_type) for t in triggers]
+        people_tolls = [t for t in tolls if t.kind in ("killed", "wounded", "killed_or_wounded")]
+        if not units and people_tolls:
+            first = people_tolls[0]
+            anchor = first.victim_i if first.victim_i is not None else sent.start
+            units = [_Unit(None, anchor, sent.doc.text[first.start:first.end], *_TOLL_ONLY_TYPE)]
+        if not units:
+            return []
+
+        def nearest(i: int) -> _Unit:
+            return min(units, key=lambda u: (abs(u.i - i), u.i))
+
+        for d in dates:
+            tok_i = _token_at(sent, sent.start_char + d.start)
+            nearest(tok_i).dates.append(d)
+        for h in places:
+            nearest(h.start).places.append(h)
+        for t in tolls:
+            anchor = t.victim_i if t.victim_i is not None else _token_at(sent, t.start)
+            nearest(anchor).tolls.append(t)
+        return _fold_units(units)
+
+    def _denial_unit(self, sent: Span, dates: list[DateMention], places: list[_PlaceHit]) -> _Unit:
+        unit = _Unit(None, sent.root.i, sent.root.text, "", "")
+        unit.dates.extend(dates)
+        unit.places.extend(places)
+        return unit
+
+    # -- one mention ------------------------------------------------------------
+
+    def _mention(self, art: CleanArticle, si: int, sent: Span, unit: _Unit, sent_actors: list[ActorMention],
+                 main_actors: list[str], attribution: Attribution | None, date_ctx: DateRange | None,
+                 place_ctx: _PlaceHit | None, context_admin1: str | None, pub_date: dt.date | None,
+                 pub_prec: int | None, country: str | None, outlet: str | None) -> Mention | None:
+        doc = sent.doc
+        # When: the unit's own date, else the paragraph's, else the publication date.
+        own_dates = [d for d in unit.dates if d.kind != "period"]
+        date_is_own = bool(own_dates)
+        if own_dates:
+            when = min((d.range for d in own_dates), key=lambda r: (r.time_precision, -r.date.toordinal()))
+        elif date_ctx is not None:
+            when = date_ctx
+        elif pub_date is not None:
+            when = fallback_date(pub_date, pub_prec)
+        else:
+            when = None
+        # Who: actors named in the sentence (the speaker counts when it is a side), then the
+        # article's main dyad fills in a missing side.
+        names: list[str] = []
+        subject_first = sorted(sent_actors, key=lambda a: (0 if _is_subject(doc, a, unit.i) else 1, a.start))
+        for a in subject_first:
+            name = a.canonical
+            if a.via == "anti":
+                enemies = [m for m in main_actors if m != a.enemy_of]
+                if not enemies:
+                    continue
+                name = enemies[0]
+            if name not in names:
+                names.append(name)
+        claims_sides: list[str | None] = []
+        for toll in unit.tolls:
+            claims_sides.append(self._victim(doc, toll, sent_actors, names, attribution, country))
+        for side in claims_sides:
+            if side and side not in names and side.startswith("Civilians"):
+                names.append(side)
+        armed = [n for n in names if self.lexicon.inter(n) != 7]
+        if len(armed) == 1 and len(main_actors) >= 2 and armed[0] in main_actors[:3]:
+            other = next((m for m in main_actors if m != armed[0]), None)
+            if other and unit.event_type in ("Battles", "Explosions/Remote violence", ""):
+                names.append(other)
+        elif not names and unit.event_type:
+            names.extend(main_actors[:2])
+        # Where: the unit's nearest place with a province, else the paragraph's, else the article's.
+        place, place_text = self._where(unit, place_ctx, context_admin1, country)
+        # Is it history?
+        anchor = doc[unit.i]
+        reason = None
+        if unit.event_type:
+            reason = background_reason(anchor, sent, when, pub_date, tuple(names), self.lexicon,
+                                       date_is_own=date_is_own)
+        claimant = attribution.claimant if attribution else None
+        stance = attribution.stance if attribution else "claims"
+        claimant_text = attribution.claimant_text if attribution else None
+        if claimant is None and attribution is None:
+            claimant, claimant_text = "independent", (f"the outlet ({outlet})" if outlet else "the outlet")
+        start = art.original_offset(sent.start_char)
+        end = art.original_offset(sent.end_char)
+        claims = [Claim(kind="event", n=None, article_id=art.id, sentence=sent.text, start=start, end=end,
+                        claimant=claimant, claimant_text=claimant_text, stance=stance, outlet=outlet)]
+        for toll, side in zip(unit.tolls, claims_sides):
+            kind = "killed" if toll.kind == "killed_or_wounded" else toll.kind
+            claims.append(Claim(kind=kind, n=toll.n, article_id=art.id, sentence=sent.text, start=start,
+                                end=end, low=toll.low, high=toll.high, qualifier=toll.qualifier, side=side,
+                                claimant=claimant, claimant_text=claimant_text, stance=stance,
+                                estimated=toll.estimated, outlet=outlet))
+        return Mention(
+            article_id=art.id, sentence_index=si, sentence=sent.text, start=start, end=end,
+            trigger=unit.text, event_type=unit.event_type, sub_event_type=unit.sub_event_type,
+            actors=tuple(names), place=place, place_text=place_text, date=when, claims=tuple(claims),
+            stance=stance, claimant=claimant, background=reason is not None, background_reason=reason,
+            outlet=outlet,
+        )
+
+    def _victim(self, doc: Doc, toll: Toll, sent_actors: list[ActorMention], names: list[str],
+                attribution: Attribution | None, country: str | None) -> str | None:
+        """Whose people a toll counts: an actor in the victim phrase, a generic name, or the other side."""
+        if toll.victim_i is not None:
+            head = doc[toll.victim_i]
+            lo, hi = head.left_edge.i, head.right_edge.i + 1
+            inside = [a for a in sent_actors if a.start >= lo and a.end <= hi and a.via != "anti"]
+            if inside:
+                return inside[0].canonical
+            if any(t.lower_ in _PRONOUNS for t in doc[lo:hi]) or head.lower_ in ("forces", "fighters", "men"):
+                verb = head.head
+                while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb:
+                    verb = verb.head
+                for child in verb.children:
+                    if child.dep_ in ("nsubj", "nsubjpass"):
+                        subj = [a for a in sent_actors if child.left_edge.i <= a.start <= child.right_edge.i]
+                        if subj and subj[0].via != "anti":
+                            return subj[0].canonical
+            generic = self.actors.generic(head, _country_name(self.gazetteer, country))
+            if generic:
+                return generic
+        claimant = attribution.claimant if attribution else None
+        others = [n for n in names if n != claimant and self.lexicon.inter(n) != 7]
+        return others[0] if len(others) == 1 or (others and claimant) else None
+
+    def _where(self, unit: _Unit, place_ctx: _PlaceHit | None, context_admin1: str | None,
+               country: str | None) -> tuple[Place | None, str | None]:
+        own = sorted(unit.places, key=lambda h: abs(h.start - unit.i))
+        with_admin1 = [h for h in own if h.place.admin1]
+        if with_admin1:
+            chosen = with_admin1[0]
+            # The most precise place in the same province names the location.
+            finer = [h for h in with_admin1 if h.place.admin1 == chosen.place.admin1
+                     and h.place.geo_precision < chosen.place.geo_precision]
+            if finer:
+                chosen = min(finer, key=lambda h: h.place.geo_precision)
+            return chosen.place, chosen.text
+        if place_ctx is not None:
+            return place_ctx.place, place_ctx.text
+        if context_admin1:
+            place = self.gazetteer.lookup(context_admin1, country=country)
+            if place is not None:
+                return place, context_admin1
+        return None, None
+
+
+# -- helpers -------------------------------------------------------------------
+
+def _fold_units(units: list[_Unit]) -> list[_Unit]:
+    """Triggers of one sentence are one event unless their places or dates disagree."""
+    folded: list[_Unit] = []
+    for unit in sorted(units, key=lambda u: u.i):
+        for other in folded:
+            if _conflict(other, unit):
+                continue
+            if not unit.dates and not unit.places or not other.dates and not other.places or (
+                    _same_place(other, unit) and _same_date(other, unit)):
+                _absorb(other, unit)
+                break
+        else:
+            folded.append(unit)
+    return folded
+
+
+def _conflict(a: _Unit, b: _Unit) -> bool:
+    pa = {h.place.admin1 for h in a.places if h.place.admin1}
+    pb = {h.place.admin1 for h in b.places if h.place.admin1}
+    if pa and pb and not pa & pb:
+        return True
+    da = [d.range for d in a.dates]
+    db = [d.range for d in b.dates]
+    if da and db and not any(x.overlaps(y) for x in da for y in db):
+        return True
+    return False
+
+
+def _same_place(a: _Unit, b: _Unit) -> bool:
+    return not a.places or not b.places or bool(
+        {h.place.admin1 for h in a.places} & {h.place.admin1 for h in b.places})
+
+
+def _same_date(a: _Unit, b: _Unit) -> bool:
+    return not a.dates or not b.dates or any(x.range.overlaps(y.range) for x in a.dates for y in b.dates)
+
+
+_TYPE_RANK = {"Battles": 0, "Explosions/Remote violence": 1, "Violence against civilians": 2,
+              "Strategic developments": 3, "Riots": 4, "Protests": 5, "": 9}
+
+
+def _absorb(into: _Unit, other: _Unit) -> None:
+    if _TYPE_RANK.get(other.event_type, 8) < _TYPE_RANK.get(into.event_type, 8):
+        into.event_type, into.sub_event_type = other.event_type, other.sub_event_type
+        into.text, into.i, into.trigger = other.text, other.i, other.trigger
+    into.dates.extend(other.dates)
+    into.places.extend(other.places)
+    into.tolls.extend(other.tolls)
+    if other.trigger is not None:
+        into.extra_triggers.append(other.trigger)
+
+
+def _paragraph_starts(text: str) -> list[int]:
+    starts = [0]
+    pos = text.find("\n\n")
+    while pos >= 0:
+        starts.append(pos + 2)
+        pos = text.find("\n\n", pos + 2)
+    return starts
+
+
+def _paragraph_of(char: int, starts: list[int]) -> int:
+    lo = 0
+    for i, s in enumerate(starts):
+        if s <= char:
+            lo = i
+    return lo
+
+
+def _token_at(sent: Span, char: int) -> int:
+    for tok in sent:
+        if tok.idx <= char < tok.idx + len(tok.text) + 1:
+            return tok.i
+    return sent.start
+
+
+def _is_quote(sent: Span) -> bool:
+    first = sent.text.lstrip()[:1]
+    return first in "\"“”'‘"
+
+
+def _is_subject(doc: Doc, actor: ActorMention, anchor: int) -> bool:
+    for i in range(actor.start, actor.end):
+        tok = doc[i]
+        while tok.dep_ in ("compound", "amod", "poss", "det", "prep", "pobj") and tok.head is not tok:
+            tok = tok.head
+        if tok.dep_ in ("nsubj", "nsubjpass", "agent") and tok.head.i == anchor:
+            return True
+        if tok.dep_ == "nsubj":
+            return True
+    return False
+
+
+def _country_name(gazetteer: Gazetteer, iso: str | None) -> str | None:
+    if not iso:
+        return None
+    hit = gazetteer.country_of(iso)
+    return hit[0] if hit else iso
+
+
+def iter_sentences(doc: Doc) -> Iterable[Span]:  # pragma: no cover - convenience for notebooks
+    return doc.sents

@@ -1,0 +1,287 @@
+"""Merging mentions into events and reconciling their claims (low / best / high, denials, status)."""
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from .records import Claim, DateRange, Event, Mention, Place, content_hash
+
+LOGGER = logging.getLogger(__name__)
+
+__all__ = ["MergeOptions", "merge_mentions", "reconcile"]
+
+# Two day-precise reports of one event may differ by a day: a night clash is dated to the
+# evening by one outlet and to the next morning by another (ACLED codes the start).
+DAY_SLACK = 1
+# Event types that one clash can be told as: an air strike or shelling during a battle, or a
+# vehicle set alight in it, belongs to the battle (ACLED codes the battle only).
+_JOINABLE = {
+    frozenset({"Battles", "Explosions/Remote violence"}),
+    frozenset({"Battles", "Strategic developments"}),
+    frozenset({"Battles", "Violence against civilians"}),
+}
+_TYPE_RANK = {"Battles": 0, "Explosions/Remote violence": 1, "Violence against civilians": 2,
+              "Riots": 3, "Protests": 4, "Strategic developments": 5}
+_CIVILIAN_INTER = 7
+
+
+@dataclass(frozen=True, slots=True)
+class MergeOptions:
+    """Options of the merge stage."""
+
+    day_slack: int = DAY_SLACK
+
+
+@dataclass(slots=True)
+class _Cluster:
+    mentions: list[Mention] = field(default_factory=list)
+    date: DateRange | None = None
+    admin1: str | None = None
+    admin2: str | None = None
+    actors: set[str] = field(default_factory=set)
+    types: collections.Counter = field(default_factory=collections.Counter)
+    groups: set[str] = field(default_factory=set)
+    reasons: list[str] = field(default_factory=list)
+
+    def add(self, m: Mention, group: str | None, reason: str | None) -> None:
+        self.mentions.append(m)
+        if m.date is not None:
+            self.date = m.date if self.date is None else _narrowest(self.date, m.date)
+        if m.place is not None:
+            if self.admin1 is None:
+                self.admin1 = m.place.admin1
+            if m.place.admin2 and self.admin2 is None:
+                self.admin2 = m.place.admin2
+        self.actors.update(m.actors)
+        if m.event_type:
+            self.types[m.event_type] += 1
+        if group:
+            self.groups.add(group)
+        if reason:
+            self.reasons.append(reason)
+
+    @property
+    def event_type(self) -> str:
+        if not self.types:
+            return ""
+        return min(self.types, key=lambda t: (_TYPE_RANK.get(t, 9), -self.types[t]))
+
+
+def _narrowest(a: DateRange, b: DateRange) -> DateRange:
+    lo, hi = max(a.date_min, b.date_min), min(a.date_max, b.date_max)
+    if lo > hi:
+        return a if a.time_precision <= b.time_precision else b
+    best = a if (a.time_precision, a.date_max - a.date_min) <= (b.time_precision, b.date_max - b.date_min) else b
+    if best.date_min == lo and best.date_max == hi:
+        return best
+    if lo == hi:
+        return DateRange.day(lo, best.text)
+    date = best.date if lo <= best.date <= hi else lo + (hi - lo) / 2
+    return DateRange(date, lo, hi, best.time_precision, best.text)
+
+
+def _dates_fit(c: _Cluster, m: Mention, slack: int) -> bool:
+    if c.date is None or m.date is None:
+        return True
+    both_days = c.date.time_precision == 1 and m.date.time_precision == 1
+    return c.date.overlaps(m.date, slack if both_days else 0)
+
+
+def _why_not(c: _Cluster, m: Mention, group: str | None, options: MergeOptions) -> str | None:
+    """None when `m` can join cluster `c`; else the reason it cannot."""
+    if m.place is not None and c.admin1 is not None and m.place.admin1 and m.place.admin1 != c.admin1:
+        return "different province"
+    if m.place is not None and c.admin2 and m.place.admin2 and m.place.admin2 != c.admin2:
+        return "different district"
+    if not _dates_fit(c, m, options.day_slack):
+        return "different dates"
+    if m.actors and c.actors and not (set(m.actors) & c.actors):
+        return "no actor in common"
+    ctype = c.event_type
+    if m.event_type and ctype and m.event_type != ctype:
+        if frozenset({m.event_type, ctype}) not in _JOINABLE:
+            return "incompatible types"
+        # Only a strike told on the same day joins a battle: a month of air raids is not one clash.
+        if not (c.date and m.date and c.date.time_precision == 1 and m.date.time_precision == 1):
+            return "different types without a common day"
+    if m.event_type and ctype and m.event_type == ctype:
+        sub_c = collections.Counter(x.sub_event_type for x in c.mentions if x.event_type == ctype)
+        if (m.date and c.date and m.date.time_precision > 1 and c.date.time_precision > 1
+                and m.article_id not in {x.article_id for x in c.mentions}
+                and not (group and group in c.groups)
+                and m.sub_event_type not in sub_c):
+            return "different sub-types over a vague period"
+    return None
+
+
+def _reason(c: _Cluster, m: Mention, group: str | None) -> str:
+    parts = []
+    if group and group in c.groups:
+        parts.append("syndicated copy")
+    if c.date and m.date:
+        parts.append(f"dates {m.date.date_min}..{m.date.date_max} fit {c.date.date_min}..{c.date.date_max}")
+    if m.place and c.admin1:
+        parts.append(f"same province {c.admin1}")
+    shared = sorted(set(m.actors) & c.actors)
+    if shared:
+        parts.append("shared actors " + ", ".join(shared))
+    return f"{m.article_id}#{m.sentence_index} joined: " + "; ".join(parts)
+
+
+def _order_key(m: Mention) -> tuple:
+    # Precise, typed mentions first, so that vague ones attach to them; then a stable order
+    # that does not depend on the order articles arrived in.
+    prec = m.date.time_precision if m.date else 9
+    width = (m.date.date_max - m.date.date_min).days if m.date else 9999
+    return (0 if m.event_type else 1, prec, width, m.article_id, m.start, m.trigger, m.sub_event_type)
+
+
+def merge_mentions(mentions: Iterable[Mention], *, groups: dict[str, str] | None = None,
+                   options: MergeOptions | None = None) -> list[Event]:
+    """Merge the mentions of all articles into events; `groups` maps article id -> syndication group."""
+    options = options or MergeOptions()
+    groups = groups or {}
+    news = sorted((m for m in mentions if not m.background), key=_order_key)
+    background = sorted((m for m in mentions if m.background and m.event_type), key=_order_key)
+    events = _cluster(news, groups, options, background=False)
+    events += _cluster(background, groups, options, background=True)
+    events.sort(key=lambda e: (e.date.date if e.date else dt.date.min, e.event_id))
+    return events
+
+
+def _cluster(mentions: Sequence[Mention], groups: dict[str, str], options: MergeOptions,
+             *, background: bool) -> list[Event]:
+    clusters: list[_Cluster] = []
+    denials: list[Mention] = []
+    for m in mentions:
+        if not m.event_type:
+            denials.append(m)
+            continue
+        group = groups.get(m.article_id)
+        fits = [c for c in clusters if _why_not(c, m, group, options) is None]
+        if fits:
+            best = max(fits, key=lambda c: _affinity(c, m, group))
+            best.add(m, group, _reason(best, m, group))
+        else:
+            c = _Cluster()
+            c.add(m, group, None)
+            clusters.append(c)
+    for d in denials:
+        group = groups.get(d.article_id)
+        same_story = [c for c in clusters
+                      if any(x.article_id == d.article_id or (group and groups.get(x.article_id) == group)
+                             for x in c.mentions)]
+        fits = [c for c in same_story if _why_not(c, d, group, options) in (None, "no actor in common")]
+        if fits:
+            best = max(fits, key=lambda c: _affinity(c, d, group))
+            best.add(d, group, f"{d.article_id}#{d.sentence_index} denial attached to the event it denies")
+    return [_event(c, background) for c in clusters]
+
+
+def _affinity(c: _Cluster, m: Mention, group: str | None) -> tuple:
+    same_article = any(x.article_id == m.article_id for x in c.mentions)
+    same_group = bool(group and group in c.groups)
+    shared = len(set(m.actors) & c.actors)
+    same_day = bool(c.date and m.date and c.date.date == m.date.date)
+    same_type = m.event_type == c.event_type
+    return (same_day, same_type, same_article or same_group, shared, -len(c.mentions))
+
+
+def _event(c: _Cluster, background: bool) -> Event:
+    mentions = sorted(c.mentions, key=lambda m: (m.article_id, m.start, m.trigger))
+    typed = [m for m in mentions if m.event_type]
+    event_type = c.event_type
+    subs = collections.Counter(m.sub_event_type for m in typed if m.event_type == event_type)
+    claims = tuple(cl for m in mentions for cl in m.claims)
+    denied_by = tuple(sorted({m.claimant for m in mentions if m.stance == "denies" and m.claimant
+                              and m.claimant != "independent"}))
+    sub = subs.most_common(1)[0][0] if subs else ""
+    if event_type == "Battles" and denied_by and sub != "Armed clash":
+        # A claim of territory taken that the other side denies is an armed clash (ACLED).
+        sub = "Armed clash"
+    elif event_type == "Battles" and "Armed clash" in subs and sub != "Armed clash":
+        sub = "Armed clash"
+    actors = _order_actors(mentions, c.actors)
+    place = _most_precise_place(mentions)
+    anchor = min(typed or mentions, key=lambda m: (m.article_id, m.start, m.trigger))
+    event_id = content_hash("event", anchor.mention_id)
+    low, best, high = reconcile(claims)
+    return Event(
+        event_id=event_id, date=c.date or DateRange.day(dt.date.min), event_type=event_type,
+        sub_event_type=sub, actors=actors, place=place, mentions=tuple(mentions), claims=claims,
+        fatalities_low=low, fatalities_best=best, fatalities_high=high, denied_by=denied_by,
+        status=_status(claims, actors, denied_by), background=background,
+        merge_reasons=tuple(c.reasons),
+    )
+
+
+def _order_actors(mentions: Sequence[Mention], actors: set[str]) -> tuple[str, ...]:
+    first: dict[str, tuple[int, int]] = {}
+    for k, m in enumerate(mentions):
+        for pos, a in enumerate(m.actors):
+            if a in actors:
+                key = (pos, k)
+                if a not in first or key < first[a]:
+                    first[a] = key
+    return tuple(sorted(actors, key=lambda a: (first.get(a, (99, 99)), a)))
+
+
+def _most_precise_place(mentions: Sequence[Mention]) -> Place | None:
+    places = [m.place for m in mentions if m.place is not None]
+    if not places:
+        return None
+    counts = collections.Counter(p.admin1 for p in places if p.admin1)
+    top = counts.most_common(1)[0][0] if counts else None
+    same = [p for p in places if p.admin1 == top] or places
+    return min(same, key=lambda p: (p.geo_precision, p.name))
+
+
+def reconcile(claims: Sequence[Claim]) -> tuple[int | None, int | None, int | None]:
+    """Fatalities low / best / high over every killed claim (UCDP's range, ACLED's conservative best).
+
+    Each article's figure is its own total (the sum over sides of its largest figure per side);
+    across articles, low and high span the totals and best is the lowest credible total, unless an
+    independent source gave a figure, which then is best.
+    """
+    per_article: dict[str, dict[str | None, int]] = collections.defaultdict(dict)
+    per_article_high: dict[str, dict[str | None, int]] = collections.defaultdict(dict)
+    independent: list[int] = []
+    for cl in claims:
+        if cl.kind != "killed" or cl.stance == "denies":
+            continue
+        n = cl.n if cl.n is not None else cl.low
+        if n is None:
+            continue
+        hi = cl.high if cl.high is not None else n
+        side = per_article[cl.article_id]
+        side[cl.side] = max(side.get(cl.side, 0), n)
+        side_hi = per_article_high[cl.article_id]
+        side_hi[cl.side] = max(side_hi.get(cl.side, 0), hi)
+        if cl.claimant == "independent" and cl.claimant_text and not cl.claimant_text.startswith("the outlet"):
+            independent.append(n)
+    if not per_article:
+        return None, None, None
+    totals = [sum(sides.values()) for sides in per_article.values()]
+    highs = [sum(sides.values()) for sides in per_article_high.values()]
+    low, high = min(totals), max(highs)
+    best = min(independent) if independent else low
+    return low, best, high
+
+
+def _status(claims: Sequence[Claim], actors: Sequence[str], denied_by: Sequence[str]) -> str:
+    claimants = {cl.claimant for cl in claims if cl.stance in ("claims", "confirms") and cl.claimant}
+    sides = {a for a in actors if a in claimants}
+    if denied_by:
+        return "claimed by one side, denied by the other"
+    if len(sides) >= 2 or any(cl.stance == "confirms" for cl in claims) and sides:
+        return "confirmed by both sides"
+    if "independent" in claimants and any(
+            cl.claimant_text and not cl.claimant_text.startswith("the outlet") for cl in claims
+            if cl.claimant == "independent"):
+        return "independently reported"
+    if sides:
+        return "claimed by one side"
+    return "reported"
