@@ -118,7 +118,8 @@ class ActorLexicon:
 
     def generic_for(self, word: str, country: str | None) -> str | None:
         """ACLED's generic actor for a vague word ("gunmen" -> Unidentified Armed Group (Nigeria))."""
-        entry = self._generic_words.get(word.lower())
+        key = word.lower()
+        entry = self._generic_words.get(key) or (self._generic_words.get(key[:-1]) if key.endswith("s") else None)
         if entry is None:
             return None
         return entry["canonical"].format(country=country or "International")

@@ -69,7 +69,7 @@ def find_attribution(sent: Span, actors: list[ActorMention], lexicon: ActorLexic
         phrase = _speaker_phrase(tok)
         stance = verbs[tok.lemma_.lower()]
         if any(child.dep_ == "neg" for child in tok.children) and stance == "confirms":
-            stance = "denies"  # "did not confirm"
+            stance = "unverified"  # "did not confirm", "could not be verified": no denial
         claimant = _claimant_of(phrase, actors, lexicon) if phrase is not None else None
         att = Attribution(claimant, phrase.text if phrase is not None else None, stance, tok.i,
                           phrase.start if phrase is not None else None,
