@@ -1,0 +1,675 @@
+"""The event ledger on disk: articles, mentions, claims and events in SQL (SQLite or PostgreSQL)."""
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import json
+import logging
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from .errors import StoreError
+from .records import Article, Claim, DateRange, Event, Mention, Place, content_hash
+
+LOGGER = logging.getLogger(__name__)
+
+__all__ = ["Store", "Migration", "MIGRATIONS", "METADATA", "sqlalchemy_url"]
+
+# Ids per IN (...) list: below SQLite's oldest limit of 999 bound parameters per statement.
+IN_CHUNK = 500
+# Rows per executemany call: large enough to amortise round trips, small enough for PostgreSQL.
+INSERT_CHUNK = 1000
+# Length of the fingerprint that tells an unchanged event from a changed one (hex digits).
+FINGERPRINT_LENGTH = 32
+
+Migration = tuple[str, Callable[[Connection], None]]
+
+METADATA = sa.MetaData()
+
+# Place columns shared by mentions and events: a NULL place_name means no place at all.
+def _place_columns() -> list[sa.Column]:
+    return [
+        sa.Column("place_name", sa.Text),
+        sa.Column("country", sa.Text),
+        sa.Column("iso", sa.String(8)),
+        sa.Column("admin1", sa.Text),
+        sa.Column("admin2", sa.Text),
+        sa.Column("admin3", sa.Text),
+        sa.Column("latitude", sa.Float),
+        sa.Column("longitude", sa.Float),
+        sa.Column("geo_precision", sa.Integer),
+        sa.Column("geonames_id", sa.Integer),
+    ]
+
+
+# Date columns shared by mentions and events: a NULL date means no date at all.
+def _date_columns(nullable: bool) -> list[sa.Column]:
+    return [
+        sa.Column("date", sa.Date, nullable=nullable),
+        sa.Column("date_min", sa.Date, nullable=nullable),
+        sa.Column("date_max", sa.Date, nullable=nullable),
+        sa.Column("time_precision", sa.Integer, nullable=nullable),
+        sa.Column("date_text", sa.Text),
+    ]
+
+
+SCHEMA_MIGRATIONS = sa.Table(
+    "schema_migrations", METADATA,
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("applied_at", sa.DateTime, nullable=False),
+)
+
+ARTICLES = sa.Table(
+    "articles", METADATA,
+    sa.Column("id", sa.String, primary_key=True),
+    sa.Column("content_hash", sa.String(64), nullable=False),
+    sa.Column("title", sa.Text),
+    sa.Column("url", sa.Text),
+    sa.Column("outlet", sa.Text),
+    sa.Column("published", sa.Date),
+    sa.Column("published_precision", sa.Integer),
+    sa.Column("source", sa.Text),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("clean_text", sa.Text),
+    sa.Column("syndication_group", sa.String),
+    sa.Column("ingested_at", sa.DateTime, nullable=False),  # naive UTC
+)
+
+EVENTS = sa.Table(
+    "events", METADATA,
+    sa.Column("event_id", sa.String, primary_key=True),
+    *_date_columns(nullable=False),
+    sa.Column("event_type", sa.Text, nullable=False),
+    sa.Column("sub_event_type", sa.Text, nullable=False),
+    sa.Column("actors", sa.Text, nullable=False),  # JSON list
+    *_place_columns(),
+    sa.Column("fatalities_low", sa.Integer),
+    sa.Column("fatalities_best", sa.Integer),
+    sa.Column("fatalities_high", sa.Integer),
+    sa.Column("denied_by", sa.Text, nullable=False),  # JSON list
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("background", sa.Boolean, nullable=False),
+    sa.Column("merge_reasons", sa.Text, nullable=False),  # JSON list
+    sa.Column("notes", sa.Text, nullable=False),
+    sa.Column("fingerprint", sa.String(64), nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),  # naive UTC; kept while the event is unchanged
+)
+
+MENTIONS = sa.Table(
+    "mentions", METADATA,
+    sa.Column("mention_id", sa.String, primary_key=True),
+    sa.Column("event_id", sa.String, sa.ForeignKey("events.event_id"), nullable=False),
+    sa.Column("seq", sa.Integer, nullable=False),  # position in Event.mentions
+    sa.Column("article_id", sa.String, sa.ForeignKey("articles.id"), nullable=False),
+    sa.Column("sentence_index", sa.Integer, nullable=False),
+    sa.Column("sentence", sa.Text, nullable=False),
+    sa.Column("start", sa.Integer, nullable=False),
+    sa.Column("end", sa.Integer, nullable=False),
+    sa.Column("trigger", sa.Text, nullable=False),
+    sa.Column("event_type", sa.Text, nullable=False),
+    sa.Column("sub_event_type", sa.Text, nullable=False),
+    sa.Column("actors", sa.Text, nullable=False),  # JSON list
+    *_place_columns(),
+    sa.Column("place_text", sa.Text),
+    *_date_columns(nullable=True),
+    sa.Column("stance", sa.Text, nullable=False),
+    sa.Column("claimant", sa.Text),
+    sa.Column("background", sa.Boolean, nullable=False),
+    sa.Column("background_reason", sa.Text),
+    sa.Column("outlet", sa.Text),
+    sa.Index("ix_mentions_event_id", "event_id"),
+    sa.Index("ix_mentions_article_id", "article_id"),
+)
+
+# One row per claim of an event. A claim usually sits both in Event.claims and in its
+# mention's claims: one row records both places (event seq and mention_id/mention_seq).
+# Claim.claim_id leaves out the claimant and qualifier, so two claims of one sentence can
+# share it: the key is (event_id, seq) and claim_id is an indexed column.
+CLAIMS = sa.Table(
+    "claims", METADATA,
+    sa.Column("event_id", sa.String, sa.ForeignKey("events.event_id"), primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True),
+    sa.Column("claim_id", sa.String, nullable=False),
+    sa.Column("in_event", sa.Boolean, nullable=False),  # listed in Event.claims (at position seq)
+    sa.Column("mention_id", sa.String, sa.ForeignKey("mentions.mention_id")),
+    sa.Column("mention_seq", sa.Integer),  # position in that mention's claims
+    sa.Column("article_id", sa.String, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("n", sa.Integer),
+    sa.Column("low", sa.Integer),
+    sa.Column("high", sa.Integer),
+    sa.Column("qualifier", sa.Text),
+    sa.Column("side", sa.Text),
+    sa.Column("claimant", sa.Text),
+    sa.Column("claimant_text", sa.Text),
+    sa.Column("stance", sa.Text, nullable=False),
+    sa.Column("estimated", sa.Boolean, nullable=False),
+    sa.Column("outlet", sa.Text),
+    sa.Column("sentence", sa.Text, nullable=False),
+    sa.Column("start", sa.Integer, nullable=False),
+    sa.Column("end", sa.Integer, nullable=False),
+    sa.Index("ix_claims_claim_id", "claim_id"),
+    sa.Index("ix_claims_article_id", "article_id"),
+    sa.Index("ix_claims_mention_id", "mention_id"),
+)
+
+EVENT_ARTICLES = sa.Table(
+    "event_articles", METADATA,
+    sa.Column("event_id", sa.String, sa.ForeignKey("events.event_id"), primary_key=True),
+    sa.Column("article_id", sa.String, sa.ForeignKey("articles.id"), primary_key=True),
+    sa.Index("ix_event_articles_article_id", "article_id"),
+)
+
+_LEDGER_TABLES = (ARTICLES, EVENTS, MENTIONS, CLAIMS, EVENT_ARTICLES)
+
+
+# --- migrations ---------------------------------------------------------------
+# Ordered and named (sqlite-utils style); each runs once, in its own transaction, and is
+# recorded in schema_migrations. Never edit an applied migration: add a new one. When a later
+# migration changes a table, copy the old definition into the earlier migration first.
+
+def _m0001_initial(conn: Connection) -> None:
+    for table in _LEDGER_TABLES:
+        table.create(conn, checkfirst=True)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    ("0001_initial", _m0001_initial),
+)
+
+
+def sqlalchemy_url(url_or_path: str | Path) -> URL:
+    """A SQLAlchemy URL: a URL as given, a plain path as a SQLite file."""
+    text = str(url_or_path)
+    if "://" in text:
+        return make_url(text)
+    return URL.create("sqlite", database=text)
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+
+
+def _chunks(items: Sequence, size: int) -> Iterator[Sequence]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _json(values: Iterable[str]) -> str:
+    return json.dumps(list(values), ensure_ascii=False)
+
+
+def _tuple(text: str | None) -> tuple[str, ...]:
+    return tuple(json.loads(text)) if text else ()
+
+
+def _fingerprint(event: Event) -> str:
+    # Dataclass reprs are deterministic (dates, floats and strings print the same every run).
+    return content_hash(repr(event), length=FINGERPRINT_LENGTH)
+
+
+class Store:
+    """The sitrep database: open (and migrate) with `Store(path_or_url)`, use as a context manager.
+
+    A plain path is a SQLite file (its directory is created); a URL (`postgresql://...`) is used as
+    is. Writes are one transaction each: a failed write leaves what was stored before.
+    """
+
+    def __init__(self, url_or_path: str | Path, *, migrations: Sequence[Migration] = MIGRATIONS) -> None:
+        try:
+            self.url = sqlalchemy_url(url_or_path)
+        except (SQLAlchemyError, ValueError) as err:
+            raise StoreError(f"{url_or_path}: not a database path or URL ({err}); give a file path "
+                             f"such as sitrep.db or a URL such as postgresql://user@host/db") from err
+        self.name = self.url.render_as_string(hide_password=True)
+        self._closed = False
+        self._make_parent_dir()
+        try:
+            self.engine: Engine = sa.create_engine(self.url)
+        except (SQLAlchemyError, ImportError) as err:
+            raise StoreError(f"{self.name}: cannot open the database ({err}); check the URL and that "
+                             f"its driver is installed (PostgreSQL: pip install 'psycopg[binary]')") from err
+        if self.engine.dialect.name == "sqlite":
+            _sqlite_setup(self.engine)
+        try:
+            self.applied: tuple[str, ...] = self._migrate(migrations)
+        except StoreError:
+            self.close()
+            raise
+
+    # -- lifecycle ---------------------------------------------------------------
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({self.name!r})"
+
+    def close(self) -> None:
+        """Release the connections; the store cannot be used afterwards."""
+        if not self._closed:
+            self.engine.dispose()
+            self._closed = True
+
+    def _make_parent_dir(self) -> None:
+        if self.url.get_backend_name() != "sqlite":
+            return
+        database = self.url.database
+        if not database or database == ":memory:" or database.startswith("file:"):
+            return
+        try:
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise StoreError(f"{self.name}: cannot create the directory {Path(database).parent} "
+                             f"({err.strerror}); choose a writable path") from err
+
+    @contextmanager
+    def _guard(self, action: str, hint: str) -> Iterator[None]:
+        if self._closed:
+            raise StoreError(f"{self.name}: the store is closed; open a new Store to {action}")
+        try:
+            yield
+        except SQLAlchemyError as err:
+            detail = getattr(err, "orig", None) or err
+            raise StoreError(f"{self.name}: cannot {action} ({type(detail).__name__}: "
+                             f"{str(detail).splitlines()[0] if str(detail) else ''}); {hint}") from err
+
+    @contextmanager
+    def _write(self, action: str) -> Iterator[Connection]:
+        with self._guard(action, "nothing was changed; check that the database is writable, "
+                                 "has space and is not locked by another process, then run again"):
+            with self.engine.begin() as conn:
+                yield conn
+
+    @contextmanager
+    def _read(self, action: str) -> Iterator[Connection]:
+        with self._guard(action, "check that it is a sitrep database and is reachable"):
+            with self.engine.connect() as conn:
+                yield conn
+
+    # -- migrations --------------------------------------------------------------
+
+    def _migrate(self, migrations: Sequence[Migration]) -> tuple[str, ...]:
+        names = [name for name, _ in migrations]
+        if len(set(names)) != len(names):
+            raise StoreError(f"{self.name}: migration names must be unique, got {names}")
+        hint = ("check the path or URL, that the directory is writable and the server is running; "
+                "a failed migration was rolled back and will run again on the next open")
+        with self._guard("open and migrate the database", hint):
+            with self.engine.begin() as conn:
+                SCHEMA_MIGRATIONS.create(conn, checkfirst=True)
+                done = set(conn.execute(sa.select(SCHEMA_MIGRATIONS.c.name)).scalars())
+            unknown = done - set(names)
+            if unknown:
+                LOGGER.warning("%s: migrations %s are not known to this version of sitrep",
+                               self.name, sorted(unknown))
+            applied = []
+            for name, migrate in migrations:
+                if name in done:
+                    continue
+                with self.engine.begin() as conn:
+                    migrate(conn)
+                    conn.execute(sa.insert(SCHEMA_MIGRATIONS).values(name=name, applied_at=_utcnow()))
+                LOGGER.info("%s: applied migration %s", self.name, name)
+                applied.append(name)
+        return tuple(applied)
+
+    def migrations(self) -> list[str]:
+        """Names of the migrations applied to this database, in the order they ran."""
+        with self._read("read the migrations") as conn:
+            rows = conn.execute(sa.select(SCHEMA_MIGRATIONS.c.name)
+                                .order_by(SCHEMA_MIGRATIONS.c.applied_at, SCHEMA_MIGRATIONS.c.name))
+            return list(rows.scalars())
+
+    # -- articles ----------------------------------------------------------------
+
+    def save_articles(self, articles: Iterable[tuple[Article, str, str | None]]) -> int:
+        """Insert or update articles with their clean text and syndication group; returns rows changed.
+
+        An article stored with the same fields is left alone; `ingested_at` changes only when the
+        text does.
+        """
+        incoming: dict[str, dict] = {}
+        for article, clean_text, group in articles:
+            incoming[article.id] = _article_row(article, clean_text, group)
+        if not incoming:
+            return 0
+        now = _utcnow()
+        inserts, updates = [], []
+        with self._write("save articles") as conn:
+            existing: dict[str, dict] = {}
+            for chunk in _chunks(sorted(incoming), IN_CHUNK):
+                rows = conn.execute(sa.select(ARTICLES).where(ARTICLES.c.id.in_(chunk))).mappings()
+                existing.update((r["id"], dict(r)) for r in rows)
+            for article_id, row in incoming.items():
+                old = existing.get(article_id)
+                if old is None:
+                    inserts.append({**row, "ingested_at": now})
+                    continue
+                same_text = old["content_hash"] == row["content_hash"]
+                if same_text and all(old[k] == v for k, v in row.items()):
+                    continue
+                updates.append({**row, "_id": article_id,
+                                "ingested_at": old["ingested_at"] if same_text else now})
+            for chunk in _chunks(inserts, INSERT_CHUNK):
+                conn.execute(sa.insert(ARTICLES), list(chunk))
+            if updates:
+                stmt = (sa.update(ARTICLES).where(ARTICLES.c.id == sa.bindparam("_id"))
+                        .values({k: sa.bindparam(k) for k in updates[0] if k not in ("_id", "id")}))
+                for chunk in _chunks(updates, INSERT_CHUNK):
+                    conn.execute(stmt, list(chunk))
+        LOGGER.info("%s: %d articles added, %d updated, %d unchanged", self.name, len(inserts),
+                    len(updates), len(incoming) - len(inserts) - len(updates))
+        return len(inserts) + len(updates)
+
+    def load_articles(self) -> list[Article]:
+        """Every stored article, by id."""
+        with self._read("load articles") as conn:
+            rows = conn.execute(sa.select(ARTICLES).order_by(ARTICLES.c.id)).mappings()
+            return [_article(r) for r in rows]
+
+    def get_article(self, article_id: str) -> Article | None:
+        """One stored article, or None."""
+        with self._read("read an article") as conn:
+            row = conn.execute(sa.select(ARTICLES).where(ARTICLES.c.id == article_id)).mappings().first()
+            return _article(row) if row is not None else None
+
+    def article_ids(self) -> set[str]:
+        """Ids of the stored articles."""
+        with self._read("read article ids") as conn:
+            return set(conn.execute(sa.select(ARTICLES.c.id)).scalars())
+
+    def article_hashes(self) -> dict[str, str]:
+        """Article id -> content hash (Article.content_id), to skip articles that did not change."""
+        with self._read("read article hashes") as conn:
+            return {r.id: r.content_hash for r in conn.execute(sa.select(ARTICLES.c.id, ARTICLES.c.content_hash))}
+
+    # -- events ------------------------------------------------------------------
+
+    def save_events(self, events: Sequence[Event], *, articles: Iterable[str] | None = None) -> None:
+        """Replace, in one transaction, the events derived from the given articles with `events`.
+
+        Every stored event that cites one of `articles` (default: the articles the events cite),
+        or that has one of the new event or mention ids, is deleted with its mentions and claims;
+        then the new events are inserted. Saving the same events twice changes nothing; pass
+        `articles` to also drop the events of articles that no longer yield any.
+        """
+        events = list(events)
+        cited = {m.article_id for e in events for m in e.mentions}
+        scope = set(cited if articles is None else articles) | cited
+        _check_unique(self.name, events)
+        event_rows, mention_rows, claim_rows, link_rows = [], [], [], []
+        for event in events:
+            event_rows.append(_event_row(event))
+            link_rows.extend({"event_id": event.event_id, "article_id": a} for a in event.article_ids)
+            mention_rows.extend(_mention_row(event.event_id, seq, m) for seq, m in enumerate(event.mentions))
+            claim_rows.extend(_claim_rows(event))
+        new_mentions = [r["mention_id"] for r in mention_rows]
+        with self._write("save events") as conn:
+            stored = set()
+            for chunk in _chunks(sorted(cited), IN_CHUNK):
+                stored.update(conn.execute(sa.select(ARTICLES.c.id).where(ARTICLES.c.id.in_(chunk))).scalars())
+            missing = sorted(cited - stored)
+            if missing:
+                raise StoreError(f"{self.name}: cannot save events: they cite {len(missing)} articles that "
+                                 f"are not stored ({', '.join(missing[:5])}); save_articles() them first")
+            doomed = set(r["event_id"] for r in event_rows)
+            for chunk in _chunks(sorted(scope), IN_CHUNK):
+                doomed.update(conn.execute(sa.select(EVENT_ARTICLES.c.event_id)
+                                           .where(EVENT_ARTICLES.c.article_id.in_(chunk))).scalars())
+                doomed.update(conn.execute(sa.select(MENTIONS.c.event_id)
+                                           .where(MENTIONS.c.article_id.in_(chunk))).scalars())
+            for chunk in _chunks(new_mentions, IN_CHUNK):
+                doomed.update(conn.execute(sa.select(MENTIONS.c.event_id)
+                                           .where(MENTIONS.c.mention_id.in_(chunk))).scalars())
+            previous: dict[str, tuple[str, dt.datetime]] = {}
+            for chunk in _chunks(sorted(doomed), IN_CHUNK):
+                rows = conn.execute(sa.select(EVENTS.c.event_id, EVENTS.c.fingerprint, EVENTS.c.updated_at)
+                                    .where(EVENTS.c.event_id.in_(chunk)))
+                previous.update((r.event_id, (r.fingerprint, r.updated_at)) for r in rows)
+                for table in (CLAIMS, MENTIONS, EVENT_ARTICLES, EVENTS):
+                    conn.execute(sa.delete(table).where(table.c.event_id.in_(chunk)))
+            now = _utcnow()
+            for row in event_rows:
+                old = previous.get(row["event_id"])
+                row["updated_at"] = old[1] if old and old[0] == row["fingerprint"] else now
+            for table, rows in ((EVENTS, event_rows), (MENTIONS, mention_rows),
+                                (CLAIMS, claim_rows), (EVENT_ARTICLES, link_rows)):
+                for chunk in _chunks(rows, INSERT_CHUNK):
+                    conn.execute(sa.insert(table), list(chunk))
+        LOGGER.info("%s: %d events replaced by %d (%d mentions, %d claims)", self.name,
+                    len(previous), len(event_rows), len(mention_rows), len(claim_rows))
+
+    def load_events(self, *, include_background: bool = False) -> list[Event]:
+        """Every stored event with its mentions and claims, by date then id."""
+        where = sa.true() if include_background else EVENTS.c.background.is_(False)
+        return self._load_events(where)
+
+    def get_event(self, event_id: str) -> Event | None:
+        """One event by id or by a unique prefix of its id; None when nothing matches.
+
+        Raises StoreError when the prefix matches several events.
+        """
+        if not event_id:
+            return None
+        found = self._load_events(EVENTS.c.event_id == event_id)
+        if found:
+            return found[0]
+        with self._read("look up an event") as conn:
+            ids = list(conn.execute(sa.select(EVENTS.c.event_id)
+                                    .where(EVENTS.c.event_id.startswith(event_id, autoescape=True))
+                                    .order_by(EVENTS.c.event_id).limit(6)).scalars())
+        if not ids:
+            return None
+        if len(ids) > 1:
+            raise StoreError(f"{self.name}: the event id prefix {event_id!r} matches several events "
+                             f"({', '.join(ids[:5])}{', ...' if len(ids) > 5 else ''}); give more characters")
+        return self._load_events(EVENTS.c.event_id == ids[0])[0]
+
+    def count_events(self, *, include_background: bool = False) -> int:
+        """How many events are stored."""
+        stmt = sa.select(sa.func.count()).select_from(EVENTS)
+        if not include_background:
+            stmt = stmt.where(EVENTS.c.background.is_(False))
+        with self._read("count events") as conn:
+            return int(conn.execute(stmt).scalar_one())
+
+    def _load_events(self, where: sa.ColumnElement[bool]) -> list[Event]:
+        chosen = sa.select(EVENTS.c.event_id).where(where)
+        with self._read("load events") as conn:
+            event_rows = conn.execute(sa.select(EVENTS).where(where)
+                                      .order_by(EVENTS.c.date, EVENTS.c.event_id)).mappings().all()
+            if not event_rows:
+                return []
+            mention_rows = conn.execute(sa.select(MENTIONS).where(MENTIONS.c.event_id.in_(chosen))
+                                        .order_by(MENTIONS.c.event_id, MENTIONS.c.seq)).mappings().all()
+            claim_rows = conn.execute(sa.select(CLAIMS).where(CLAIMS.c.event_id.in_(chosen))
+                                      .order_by(CLAIMS.c.event_id, CLAIMS.c.seq)).mappings().all()
+        event_claims: dict[str, list[Claim]] = collections.defaultdict(list)
+        mention_claims: dict[str, list[tuple[int, Claim]]] = collections.defaultdict(list)
+        for r in claim_rows:
+            claim = _claim(r)
+            if r["in_event"]:
+                event_claims[r["event_id"]].append(claim)
+            if r["mention_id"] is not None:
+                mention_claims[r["mention_id"]].append((r["mention_seq"], claim))
+        mentions: dict[str, list[Mention]] = collections.defaultdict(list)
+        for r in mention_rows:
+            claims = tuple(c for _, c in sorted(mention_claims.get(r["mention_id"], ()), key=lambda x: x[0]))
+            mentions[r["event_id"]].append(_mention(r, claims))
+        return [_event(r, tuple(mentions.get(r["event_id"], ())), tuple(event_claims.get(r["event_id"], ())))
+                for r in event_rows]
+
+
+# --- SQLite ------------------------------------------------------------------------
+
+def _sqlite_setup(engine: Engine) -> None:
+    """Foreign keys on, and real transactions (DDL included), as PostgreSQL has them.
+
+    SQLAlchemy's documented recipe: the driver's own transaction handling is turned off and
+    SQLAlchemy emits BEGIN itself.
+    """
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001 (driver objects)
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+
+# --- records <-> rows ------------------------------------------------------------------
+
+def _check_unique(name: str, events: Sequence[Event]) -> None:
+    seen_events: set[str] = set()
+    seen_mentions: dict[str, str] = {}
+    for event in events:
+        if event.event_id in seen_events:
+            raise StoreError(f"{name}: cannot save events: two events share the id {event.event_id}; "
+                             f"event ids must be unique (a bug in the merge stage)")
+        seen_events.add(event.event_id)
+        for m in event.mentions:
+            other = seen_mentions.get(m.mention_id)
+            if other is not None:
+                raise StoreError(f"{name}: cannot save events: two mentions share the id {m.mention_id} "
+                                 f"(article {m.article_id}, events {other} and {event.event_id}); "
+                                 f"mention ids must be unique (a bug in the extract stage)")
+            seen_mentions[m.mention_id] = event.event_id
+
+
+def _article_row(article: Article, clean_text: str | None, group: str | None) -> dict:
+    return {
+        "id": article.id, "content_hash": article.content_id, "title": article.title, "url": article.url,
+        "outlet": article.outlet, "published": article.published,
+        "published_precision": article.published_precision, "source": article.source,
+        "text": article.text, "clean_text": clean_text, "syndication_group": group,
+    }
+
+
+def _article(r) -> Article:  # noqa: ANN001 (a row mapping)
+    return Article(id=r["id"], text=r["text"], title=r["title"], url=r["url"], outlet=r["outlet"],
+                   published=r["published"], published_precision=r["published_precision"], source=r["source"])
+
+
+def _place_row(place: Place | None) -> dict:
+    if place is None:
+        return {"place_name": None, "country": None, "iso": None, "admin1": None, "admin2": None,
+                "admin3": None, "latitude": None, "longitude": None, "geo_precision": None,
+                "geonames_id": None}
+    return {"place_name": place.name, "country": place.country, "iso": place.iso, "admin1": place.admin1,
+            "admin2": place.admin2, "admin3": place.admin3, "latitude": place.latitude,
+            "longitude": place.longitude, "geo_precision": place.geo_precision,
+            "geonames_id": place.geonames_id}
+
+
+def _place(r) -> Place | None:  # noqa: ANN001
+    if r["place_name"] is None:
+        return None
+    return Place(name=r["place_name"], country=r["country"], iso=r["iso"], admin1=r["admin1"],
+                 admin2=r["admin2"], admin3=r["admin3"], latitude=r["latitude"], longitude=r["longitude"],
+                 geo_precision=r["geo_precision"], geonames_id=r["geonames_id"])
+
+
+def _date_row(when: DateRange | None) -> dict:
+    if when is None:
+        return {"date": None, "date_min": None, "date_max": None, "time_precision": None, "date_text": None}
+    return {"date": when.date, "date_min": when.date_min, "date_max": when.date_max,
+            "time_precision": when.time_precision, "date_text": when.text}
+
+
+def _date(r) -> DateRange | None:  # noqa: ANN001
+    if r["date"] is None:
+        return None
+    return DateRange(r["date"], r["date_min"], r["date_max"], r["time_precision"], r["date_text"] or "")
+
+
+def _event_row(e: Event) -> dict:
+    return {
+        "event_id": e.event_id, **_date_row(e.date), "event_type": e.event_type,
+        "sub_event_type": e.sub_event_type, "actors": _json(e.actors), **_place_row(e.place),
+        "fatalities_low": e.fatalities_low, "fatalities_best": e.fatalities_best,
+        "fatalities_high": e.fatalities_high, "denied_by": _json(e.denied_by), "status": e.status,
+        "background": e.background, "merge_reasons": _json(e.merge_reasons), "notes": e.notes,
+        "fingerprint": _fingerprint(e),
+    }
+
+
+def _event(r, mentions: tuple[Mention, ...], claims: tuple[Claim, ...]) -> Event:  # noqa: ANN001
+    return Event(
+        event_id=r["event_id"], date=_date(r), event_type=r["event_type"], sub_event_type=r["sub_event_type"],
+        actors=_tuple(r["actors"]), place=_place(r), mentions=mentions, claims=claims,
+        fatalities_low=r["fatalities_low"], fatalities_best=r["fatalities_best"],
+        fatalities_high=r["fatalities_high"], denied_by=_tuple(r["denied_by"]), status=r["status"],
+        background=bool(r["background"]), merge_reasons=_tuple(r["merge_reasons"]), notes=r["notes"],
+    )
+
+
+def _mention_row(event_id: str, seq: int, m: Mention) -> dict:
+    return {
+        "mention_id": m.mention_id, "event_id": event_id, "seq": seq, "article_id": m.article_id,
+        "sentence_index": m.sentence_index, "sentence": m.sentence, "start": m.start, "end": m.end,
+        "trigger": m.trigger, "event_type": m.event_type, "sub_event_type": m.sub_event_type,
+        "actors": _json(m.actors), **_place_row(m.place), "place_text": m.place_text, **_date_row(m.date),
+        "stance": m.stance, "claimant": m.claimant, "background": m.background,
+        "background_reason": m.background_reason, "outlet": m.outlet,
+    }
+
+
+def _mention(r, claims: tuple[Claim, ...]) -> Mention:  # noqa: ANN001
+    return Mention(
+        article_id=r["article_id"], sentence_index=r["sentence_index"], sentence=r["sentence"],
+        start=r["start"], end=r["end"], trigger=r["trigger"], event_type=r["event_type"],
+        sub_event_type=r["sub_event_type"], actors=_tuple(r["actors"]), place=_place(r),
+        place_text=r["place_text"], date=_date(r), claims=claims, stance=r["stance"], claimant=r["claimant"],
+        background=bool(r["background"]), background_reason=r["background_reason"], outlet=r["outlet"],
+    )
+
+
+def _claim_rows(event: Event) -> list[dict]:
+    """Rows for the event's claims and its mentions' claims, one row where a claim is in both."""
+    pool: dict[Claim, collections.deque[tuple[int, int]]] = collections.defaultdict(collections.deque)
+    for mi, m in enumerate(event.mentions):
+        for ci, claim in enumerate(m.claims):
+            pool[claim].append((mi, ci))
+    rows: list[dict] = []
+    taken: set[tuple[int, int]] = set()
+    for claim in event.claims:
+        place = pool[claim].popleft() if pool.get(claim) else None
+        if place is not None:
+            taken.add(place)
+        rows.append(_claim_row(event, len(rows), claim, in_event=True, place=place))
+    for mi, m in enumerate(event.mentions):
+        for ci, claim in enumerate(m.claims):
+            if (mi, ci) not in taken:
+                rows.append(_claim_row(event, len(rows), claim, in_event=False, place=(mi, ci)))
+    return rows
+
+
+def _claim_row(event: Event, seq: int, c: Claim, *, in_event: bool, place: tuple[int, int] | None) -> dict:
+    return {
+        "event_id": event.event_id, "seq": seq, "claim_id": c.claim_id, "in_event": in_event,
+        "mention_id": event.mentions[place[0]].mention_id if place else None,
+        "mention_seq": place[1] if place else None,
+        "article_id": c.article_id, "kind": c.kind, "n": c.n, "low": c.low, "high": c.high,
+        "qualifier": c.qualifier, "side": c.side, "claimant": c.claimant, "claimant_text": c.claimant_text,
+        "stance": c.stance, "estimated": c.estimated, "outlet": c.outlet, "sentence": c.sentence,
+        "start": c.start, "end": c.end,
+    }
+
+
+def _claim(r) -> Claim:  # noqa: ANN001
+    return Claim(kind=r["kind"], n=r["n"], article_id=r["article_id"], sentence=r["sentence"], start=r["start"],
+                 end=r["end"], low=r["low"], high=r["high"], qualifier=r["qualifier"], side=r["side"],
+                 claimant=r["claimant"], claimant_text=r["claimant_text"], stance=r["stance"],
+                 estimated=bool(r["estimated"]), outlet=r["outlet"])
