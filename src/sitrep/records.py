@@ -199,7 +199,8 @@ class Mention:
 
     @property
     def mention_id(self) -> str:
-        return content_hash(self.article_id, self.start, self.trigger, self.sub_event_type)
+        return content_hash(self.article_id, self.start, self.trigger, self.sub_event_type, self.stance,
+                            self.place_text, self.date.date if self.date else None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -76,11 +76,11 @@ def background_reason(
             info = lexicon.info(name)
             if info and info.active_until and info.active_until < published - dt.timedelta(days=RECENT_DAYS):
                 return f"{name} no longer existed when the report was published"
-    if when is not None and published is not None and date_is_own:
+    if when is not None and published is not None:
         age = (published - when.date_max).days
         if age > HISTORY_HORIZON_DAYS:
             return f"happened {age} days before the report"
-        if age > RECENT_DAYS:
+        if age > RECENT_DAYS and date_is_own:
             frame = _framing(trigger, sent)
             if frame:
                 return frame

@@ -20,23 +20,30 @@ from ..records import CleanArticle, Claim, DateRange, Mention, Place
 from .actors import ActorLexicon, ActorMatcher, ActorMention, load_lexicon
 from .claims import Attribution, find_attribution
 from .dates import DateMention, find_dates
-from .history import background_reason
+from .history import HISTORY_HORIZON_DAYS, background_reason
 from .tolls import Toll, find_tolls
 from .triggers import Trigger, find_triggers
 
 LOGGER = logging.getLogger(__name__)
 
-__all__ = ["ExtractOptions", "Extractor", "fallback_date"]
+__all__ = ["ExtractOptions", "Extractor", "fallback_date", "inherited", "INHERITED_PREFIX", "FALLBACK_TEXTS"]
 
 # A report that gives no date for an event tells of the last few days: ACLED codes such
 # events to the publication date with time_precision 2 (within a week).
 FALLBACK_WINDOW_DAYS = 6
 # spaCy entity labels that may name a place (the small English model tags some Afghan
 # provinces as ORG, so ORG names are looked up too, after actors are ruled out).
+# How a mention's DateRange.text says the date was not stated in its own sentence.
+INHERITED_PREFIX = "context: "
+FALLBACK_TEXTS = ("publication date", "publication month")
 _PLACE_LABELS = ("GPE", "LOC", "FAC", "ORG", "NORP")
 # Victim words that make a toll-only sentence an attack on civilians rather than a clash.
 _TOLL_ONLY_TYPE = ("Battles", "Armed clash")
 _TOLL_ONLY_CIVILIAN_TYPE = ("Violence against civilians", "Attack")
+# Nouns that make the place name before them the name of a facility ("Hesarak base").
+_FACILITY_NOUNS = frozenset({"base", "airbase", "airfield", "airport", "camp", "prison", "jail", "hospital",
+                             "checkpoint", "outpost", "garrison", "barracks", "school", "university",
+                             "mosque", "hotel", "market", "bridge", "dam", "station"})
 _PRONOUNS = frozenset({"their", "its", "his", "they", "them", "it", "our", "we", "us"})
 
 
@@ -47,6 +54,12 @@ class ExtractOptions:
     batch_size: int = 32
     n_process: int = 1
     default_country: str | None = None  # ISO alpha-2 when the corpus is about one country
+
+
+def inherited(when: DateRange) -> DateRange:
+    """A date a sentence takes from the story around it, marked as such."""
+    text = when.text if when.text.startswith(INHERITED_PREFIX) else INHERITED_PREFIX + when.text
+    return DateRange(when.date, when.date_min, when.date_max, when.time_precision, text)
 
 
 def fallback_date(published: dt.date, precision: int | None = 1) -> DateRange:
@@ -130,7 +143,9 @@ class Extractor:
         for si, sent in enumerate(doc.sents):
             p = _paragraph_of(sent.start_char, para_breaks)
             if p != para:
-                para, date_ctx, place_ctx, claimant_ctx = p, None, None, None
+                # A new paragraph keeps the story's place, not its date or speaker: reporters
+                # restate the date when a paragraph moves to another day.
+                para, claimant_ctx, date_ctx = p, None, None
             sent_places = [h for h in places if h.start >= sent.start and h.end <= sent.end]
             sent_actors = [a for a in actor_hits if a.start >= sent.start and a.end <= sent.end]
             dates = [d for d in find_dates(sent.text, pub_date) if d.range is not None]
@@ -146,10 +161,15 @@ class Extractor:
                                         country, outlet)
                 if mention is not None:
                     mentions.append(mention)
-            own = [d for d in dates if d.kind not in ("period",)]
+            own = [d for d in dates if d.kind not in ("period",) and not _too_old(d.range, pub_date)]
             if own and not any(m.background for m in mentions if m.sentence_index == si):
                 date_ctx = own[-1].range
-            if sent_places:
+            told = [m for m in mentions if m.sentence_index == si and not m.background and m.place]
+            chosen = [h for h in sent_places if told and h.text == told[-1].place_text]
+            if chosen:
+                # The story goes on where this sentence's event happened.
+                place_ctx = chosen[0]
+            elif sent_places and not told:
                 with_admin1 = [h for h in sent_places if h.place.admin1]
                 if with_admin1:
                     place_ctx = with_admin1[-1]
@@ -199,6 +219,11 @@ class Extractor:
             place = self.gazetteer.lookup(span.text, country=country, context_admin1=context_admin1)
             if place is None:
                 continue
+            # "the Hesarak base", "Bagram airfield": a facility named after a place may lie
+            # elsewhere; trust it only inside the province the report is about.
+            if (end < len(doc) and doc[end].lemma_.lower() in _FACILITY_NOUNS and place.admin2
+                    and context_admin1 and place.admin1 != context_admin1):
+                continue
             hits.append(_PlaceHit(start, end, span.text, place))
             taken.update(range(start, end))
         hits.sort(key=lambda h: h.start)
@@ -212,10 +237,14 @@ class Extractor:
     # -- units: triggers grouped with their dates, places and tolls ------------
 
     def _units(self, sent: Span, dates: list[DateMention], places: list[_PlaceHit]) -> list[_Unit]:
-        triggers = [t for t in find_triggers(sent) if not t.negated and not t.irrealis]
+        triggers = [t for t in find_triggers(sent)
+                    if not t.negated and not t.irrealis and not _unrealised(sent.doc[t.i])]
         tolls = find_tolls(sent)
         units = [_Unit(t, t.i, t.text, t.event_type, t.sub_event_type) for t in triggers]
-        people_tolls = [t for t in tolls if t.kind in ("killed", "wounded", "killed_or_wounded")]
+        # A toll with no trigger word still reports an event when people were killed, or when
+        # it counts the wounded; "their injured men" alone does not.
+        people_tolls = [t for t in tolls if t.kind in ("killed", "killed_or_wounded")
+                        or (t.kind == "wounded" and t.n is not None)]
         if not units and people_tolls:
             first = people_tolls[0]
             anchor = first.victim_i if first.victim_i is not None else sent.start
@@ -255,7 +284,7 @@ class Extractor:
         if own_dates:
             when = min((d.range for d in own_dates), key=lambda r: (r.time_precision, -r.date.toordinal()))
         elif date_ctx is not None:
-            when = date_ctx
+            when = inherited(date_ctx)
         elif pub_date is not None:
             when = fallback_date(pub_date, pub_prec)
         else:
@@ -287,7 +316,7 @@ class Extractor:
         elif not names and unit.event_type:
             names.extend(main_actors[:2])
         # Where: the unit's nearest place with a province, else the paragraph's, else the article's.
-        place, place_text = self._where(unit, place_ctx, context_admin1, country)
+        place, place_text = self._where(unit, place_ctx, context_admin1, country, date_is_own=date_is_own)
         # Is it history?
         anchor = doc[unit.i]
         reason = None
@@ -343,7 +372,7 @@ class Extractor:
         return others[0] if len(others) == 1 or (others and claimant) else None
 
     def _where(self, unit: _Unit, place_ctx: _PlaceHit | None, context_admin1: str | None,
-               country: str | None) -> tuple[Place | None, str | None]:
+               country: str | None, *, date_is_own: bool = True) -> tuple[Place | None, str | None]:
         own = sorted(unit.places, key=lambda h: abs(h.start - unit.i))
         with_admin1 = [h for h in own if h.place.admin1]
         if with_admin1:
@@ -353,8 +382,18 @@ class Extractor:
                      and h.place.geo_precision < chosen.place.geo_precision]
             if finer:
                 chosen = min(finer, key=lambda h: h.place.geo_precision)
+            # A sentence that goes on with the story ("... were killed in Panjshir") is about the
+            # district the story just named in that province.
+            if (not date_is_own and place_ctx is not None and place_ctx.place.admin1 == chosen.place.admin1
+                    and place_ctx.place.geo_precision < chosen.place.geo_precision):
+                return place_ctx.place, place_ctx.text
             return chosen.place, chosen.text
         if place_ctx is not None:
+            if date_is_own and place_ctx.place.geo_precision < 3 and place_ctx.place.admin1:
+                # Another day's event in the same story: only its province carries over.
+                province = self.gazetteer.lookup(place_ctx.place.admin1, country=country)
+                if province is not None:
+                    return province, place_ctx.place.admin1
             return place_ctx.place, place_ctx.text
         if context_admin1:
             place = self.gazetteer.lookup(context_admin1, country=country)
@@ -417,6 +456,24 @@ def _absorb(into: _Unit, other: _Unit) -> None:
         into.extra_triggers.append(other.trigger)
 
 
+def _unrealised(tok) -> bool:
+    """Triggers the lexicon's cues miss: an infinitive hanging on a noun ("its objective to take
+    over districts", "time to surrender", "the last territory to be conquered"), and a verb joined
+    by "or"/"and" to a negated one ("have not been surrounded or ambushed")."""
+    kids = list(tok.children)
+    if any(c.dep_ == "aux" and c.tag_ == "TO" for c in kids) and not any(c.lower_ == "have" for c in kids):
+        head = tok.head
+        if tok.dep_ in ("acl", "relcl") and head.pos_ in ("NOUN", "PROPN"):
+            return True
+    if tok.dep_ == "conj" and any(c.dep_ == "neg" for c in tok.head.children):
+        return True
+    return False
+
+
+def _too_old(when: DateRange | None, published: dt.date | None) -> bool:
+    return bool(when and published and (published - when.date_max).days > HISTORY_HORIZON_DAYS)
+
+
 def _paragraph_starts(text: str) -> list[int]:
     starts = [0]
     pos = text.find("\n\n")
@@ -464,6 +521,3 @@ def _country_name(gazetteer: Gazetteer, iso: str | None) -> str | None:
     hit = gazetteer.country_of(iso)
     return hit[0] if hit else iso
 
-
-def iter_sentences(doc: Doc) -> Iterable[Span]:  # pragma: no cover - convenience for notebooks
-    return doc.sents
