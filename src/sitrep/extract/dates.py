@@ -95,7 +95,7 @@ def find_dates(text: str, published: dt.date | None) -> list[DateMention]:
 
 
 def infer_publication_date(text: str) -> tuple[dt.date, int] | None:
-    """For an undated article: the latest full date it reports, with precision 1, or None.
+    """For an undated article: the latest date it reports, (day, 1) or (last day of a month, 3), or None.
 
     Full dates are explicit ones ("5 March 2020", "2020-03-05") and a weekday with a day
     and month, which fixes the year ("Thursday, September 2" is 2021-09-02, the latest year
@@ -103,18 +103,18 @@ def infer_publication_date(text: str) -> tuple[dt.date, int] | None:
     after the events it tells, hence the latest; named dates such as 9/11 are history,
     not news, and are left out.
     """
-    days = [
-        mention.range.date
-        for mention in _scan(text, _Context(None, infer=True))
-        if mention.kind == "absolute"
-        and mention.range is not None
-        and mention.range.time_precision == 1
-        and mention.text not in NAMED_DATES
-        and mention.range.date.year <= MAX_YEAR
-    ]
-    if not days:
-        return None
-    return max(days), 1
+    mentions = [m for m in _scan(text, _Context(None, infer=True))
+                if m.range is not None and m.text not in NAMED_DATES and m.range.date.year <= MAX_YEAR]
+    days = [m.range.date for m in mentions if m.kind == "absolute" and m.range.time_precision == 1]
+    # A month with its year ("in March 2022") also bounds the publication from below: when it
+    # is later than every full date, only the month of publication is known.
+    months = [m.range for m in mentions if m.kind == "month" and m.range.time_precision == 3]
+    latest_month = max(months, key=lambda r: r.date_min, default=None)
+    if days and (latest_month is None or max(days) >= latest_month.date_min):
+        return max(days), 1
+    if latest_month is not None:
+        return latest_month.date_max, 3
+    return None
 
 
 # --- scanning ---------------------------------------------------------------------------

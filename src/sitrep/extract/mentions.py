@@ -35,7 +35,7 @@ FALLBACK_WINDOW_DAYS = 6
 # provinces as ORG, so ORG names are looked up too, after actors are ruled out).
 # How a mention's DateRange.text says the date was not stated in its own sentence.
 INHERITED_PREFIX = "context: "
-FALLBACK_TEXTS = ("publication date", "publication month")
+FALLBACK_TEXTS = ("publication date", "publication month", "statement date")
 _PLACE_LABELS = ("GPE", "LOC", "FAC", "ORG", "NORP")
 # Victim words that make a toll-only sentence an attack on civilians rather than a clash.
 _TOLL_ONLY_TYPE = ("Battles", "Armed clash")
@@ -62,14 +62,14 @@ def inherited(when: DateRange) -> DateRange:
     return DateRange(when.date, when.date_min, when.date_max, when.time_precision, text)
 
 
-def fallback_date(published: dt.date, precision: int | None = 1) -> DateRange:
-    """The date of an event told without one: the publication date, within the previous week."""
+def fallback_date(published: dt.date, precision: int | None = 1, *, text: str = "publication date") -> DateRange:
+    """The date of an event told without one: the publication (or statement) date, within the week before."""
     lo = published - dt.timedelta(days=FALLBACK_WINDOW_DAYS)
     if precision == 3:  # only the month is known
         return DateRange.span(published.replace(day=1),
                               (published.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
                               - dt.timedelta(days=1), "publication month", 3)
-    return DateRange(published, lo, published, 2, "publication date")
+    return DateRange(published, lo, published, 2, text)
 
 
 @dataclass(slots=True)
@@ -90,6 +90,7 @@ class _Unit:
     event_type: str
     sub_event_type: str
     dates: list[DateMention] = field(default_factory=list)
+    said: list[DateMention] = field(default_factory=list)  # dates of the statement, not the event
     places: list[_PlaceHit] = field(default_factory=list)
     tolls: list[Toll] = field(default_factory=list)
     extra_triggers: list[Trigger] = field(default_factory=list)
@@ -125,8 +126,8 @@ class Extractor:
                          pub: tuple[dt.date, int] | None) -> list[Mention]:
         """The event mentions of one parsed article."""
         pub_date, pub_prec = pub if pub else (None, None)
-        country = self._country(doc)
         actor_hits = self.actors.find(doc)
+        country = self._country(doc, actor_hits)
         places = self._places(doc, country, actor_hits)
         main_actors = self._main_actors(actor_hits)
         admin1_counts = collections.Counter(p.place.admin1 for p in places if p.place.admin1)
@@ -161,7 +162,12 @@ class Extractor:
                                         country, outlet)
                 if mention is not None:
                     mentions.append(mention)
-            own = [d for d in dates if d.kind not in ("period",) and not _too_old(d.range, pub_date)]
+            anchors = {u.i for u in units}
+            said = {(d.start, d.end) for d in dates
+                    if _dates_statement(doc[_token_at(sent, sent.start_char + d.start)], anchors)}
+            # A period a statement was made in sets the story's time; the day of a statement does not.
+            own = [d for d in dates if d.kind not in ("period",) and not _too_old(d.range, pub_date)
+                   and ((d.start, d.end) not in said or d.range.time_precision > 1)]
             if own and not any(m.background for m in mentions if m.sentence_index == si):
                 date_ctx = own[-1].range
             told = [m for m in mentions if m.sentence_index == si and not m.background and m.place]
@@ -179,7 +185,8 @@ class Extractor:
 
     # -- places, actors, country -----------------------------------------------
 
-    def _country(self, doc: Doc) -> str | None:
+    def _country(self, doc: Doc, actors: list[ActorMention]) -> str | None:
+        """The country a report is about: the one it names most, else where its actors fight."""
         counts: collections.Counter[str] = collections.Counter()
         for ent in doc.ents:
             if ent.label_ in ("GPE", "NORP", "LOC"):
@@ -188,7 +195,13 @@ class Extractor:
                     counts[hit[1]] += 1
         if counts:
             return counts.most_common(1)[0][0]
-        return self.options.default_country
+        if self.options.default_country:
+            return self.options.default_country
+        for a in actors:
+            info = self.lexicon.info(a.canonical)
+            if info and len(info.countries) >= 1:
+                counts[info.countries[0]] += 1
+        return counts.most_common(1)[0][0] if counts else None
 
     def _place_matcher(self, country: str) -> PhraseMatcher:
         matcher = self._place_matchers.get(country)
@@ -214,7 +227,7 @@ class Extractor:
             if any(i in taken or i in actor_tokens for i in range(start, end)):
                 continue
             span = doc[start:end]
-            if not span.text[:1].isupper():
+            if not span.text[:1].isupper() or _is_dateline(doc, start, end):
                 continue
             place = self.gazetteer.lookup(span.text, country=country, context_admin1=context_admin1)
             if place is None:
@@ -255,9 +268,14 @@ class Extractor:
         def nearest(i: int) -> _Unit:
             return min(units, key=lambda u: (abs(u.i - i), u.i))
 
+        anchors = {u.i for u in units}
         for d in dates:
             tok_i = _token_at(sent, sent.start_char + d.start)
-            nearest(tok_i).dates.append(d)
+            unit = nearest(tok_i)
+            if _dates_statement(sent.doc[tok_i], anchors):
+                unit.said.append(d)
+            else:
+                unit.dates.append(d)
         for h in places:
             nearest(h.start).places.append(h)
         for t in tolls:
@@ -285,6 +303,12 @@ class Extractor:
             when = min((d.range for d in own_dates), key=lambda r: (r.time_precision, -r.date.toordinal()))
         elif date_ctx is not None:
             when = inherited(date_ctx)
+        elif unit.said:
+            # "X said on Thursday that ...": the event happened on or before Thursday; "in
+            # February, it was reported that ...": in February.
+            said = unit.said[0].range
+            when = (fallback_date(said.date, 1, text="statement date") if said.time_precision == 1
+                    else DateRange(said.date, said.date_min, said.date_max, said.time_precision, "statement date"))
         elif pub_date is not None:
             when = fallback_date(pub_date, pub_prec)
         else:
@@ -454,6 +478,31 @@ def _absorb(into: _Unit, other: _Unit) -> None:
     into.tolls.extend(other.tolls)
     if other.trigger is not None:
         into.extra_triggers.append(other.trigger)
+
+
+def _dates_statement(tok, anchors: set[int]) -> bool:
+    """True when a date hangs on a reporting verb ("said on Monday") before any event trigger."""
+    from .claims import load_cues
+
+    verbs = load_cues()["reporting_verbs"]
+    hops = 0
+    while hops < 8:
+        if tok.i in anchors:
+            return False
+        if tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in verbs:
+            return True
+        if tok.head is tok:
+            return False
+        tok = tok.head
+        hops += 1
+    return False
+
+
+def _is_dateline(doc: Doc, start: int, end: int) -> bool:
+    """"KABUL (Wire) -" opening a report names where it was filed, not where anything happened."""
+    if start > 2 or not doc[start:end].text.isupper():
+        return False
+    return end < len(doc) and doc[end].text in ("(", "-", "—", "–", ",", ":")
 
 
 def _unrealised(tok) -> bool:
