@@ -193,13 +193,12 @@ class Extractor:
                 hit = self.gazetteer.country_of(ent.text)
                 if hit:
                     counts[hit[1]] += 1
-        if counts:
-            return counts.most_common(1)[0][0]
-        if self.options.default_country:
+        if not counts and self.options.default_country:
             return self.options.default_country
+        # Each mention of an actor that fights in one country is a vote for it.
         for a in actors:
             info = self.lexicon.info(a.canonical)
-            if info and len(info.countries) >= 1:
+            if info and len(info.countries) == 1:
                 counts[info.countries[0]] += 1
         return counts.most_common(1)[0][0] if counts else None
 
@@ -230,6 +229,8 @@ class Extractor:
             if not span.text[:1].isupper() or _is_dateline(doc, start, end):
                 continue
             place = self.gazetteer.lookup(span.text, country=country, context_admin1=context_admin1)
+            if place is None and country is not None and doc[start].ent_type_ in ("GPE", "LOC", "FAC"):
+                place = self.gazetteer.lookup(span.text)  # a place in another country
             if place is None:
                 continue
             # "the Hesarak base", "Bagram airfield": a facility named after a place may lie
