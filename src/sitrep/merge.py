@@ -282,31 +282,29 @@ def _most_precise_place(mentions: Sequence[Mention]) -> Place | None:
 def reconcile(claims: Sequence[Claim]) -> tuple[int | None, int | None, int | None]:
     """Fatalities low / best / high over every killed claim (UCDP's range, ACLED's conservative best).
 
-    Each article's figure is its own total (the sum over sides of its largest figure per side);
-    across articles, low and high span the totals and best is the lowest credible total, unless an
-    independent source gave a figure, which then is best.
+    Each source's account in each article is one figure: the sum over sides of its largest
+    figure per side ("two police officers and 10 rebels" is 12). Across accounts, low and high
+    span the figures and best is the lowest credible one, unless a source that speaks for no
+    side gave a figure, which then is best.
     """
-    per_article: dict[str, dict[str | None, int]] = collections.defaultdict(dict)
-    per_article_high: dict[str, dict[str | None, int]] = collections.defaultdict(dict)
+    accounts: dict[tuple[str, str | None], dict[str | None, tuple[int, int]]] = collections.defaultdict(dict)
     independent: list[int] = []
     for cl in claims:
         if cl.kind != "killed" or cl.stance == "denies":
             continue
         # Only figures count: "dozens", "several" and "heavy casualties" stay claims without one.
-        n = cl.n
-        if n is None:
+        if cl.n is None:
             continue
-        hi = cl.high if cl.high is not None else n
-        side = per_article[cl.article_id]
-        side[cl.side] = max(side.get(cl.side, 0), n)
-        side_hi = per_article_high[cl.article_id]
-        side_hi[cl.side] = max(side_hi.get(cl.side, 0), hi)
+        hi = cl.high if cl.high is not None else cl.n
+        sides = accounts[(cl.article_id, cl.claimant)]
+        lo0, hi0 = sides.get(cl.side, (0, 0))
+        sides[cl.side] = (max(lo0, cl.n), max(hi0, hi))
         if cl.claimant == "independent" and cl.claimant_text and not cl.claimant_text.startswith("the outlet"):
-            independent.append(n)
-    if not per_article:
+            independent.append(cl.n)
+    if not accounts:
         return None, None, None
-    totals = [sum(sides.values()) for sides in per_article.values()]
-    highs = [sum(sides.values()) for sides in per_article_high.values()]
+    totals = [sum(v[0] for v in sides.values()) for sides in accounts.values()]
+    highs = [sum(v[1] for v in sides.values()) for sides in accounts.values()]
     low, high = min(totals), max(highs)
     best = min(independent) if independent else low
     return low, best, high

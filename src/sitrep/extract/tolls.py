@@ -269,7 +269,10 @@ def _modifier_count(noun: Token, lex: _Lexicon) -> _Count | None:
         if child.i > noun.i:
             break
         if child.dep_ == "nummod" or (child.dep_ in ("amod", "det", "quantmod") and child.lower_ in lex.quantity_words):
-            return _count(child.left_edge.i, child.right_edge.i, noun.doc, lex)
+            # A misparse can hang a dateline on the number ("KABUL - Three [civilians]"): then
+            # the number alone is the count.
+            return (_count(child.left_edge.i, child.right_edge.i, noun.doc, lex)
+                    or _count(child.i, child.right_edge.i, noun.doc, lex))
     return None
 
 
