@@ -24,7 +24,18 @@ __all__ = ["main", "cli"]
 
 EXPORT_FORMATS = ("acled-csv", "jsonl", "geojson", "claims-csv", "claims-jsonl")
 _err = Console(stderr=True)
-_out = Console()
+# Piped or captured output gets a wide table rather than rich's 80-column default.
+_WIDE = 160
+
+
+class _Out:
+    """stdout, sized at each use: the terminal's width, or wide when piped."""
+
+    def print(self, *args, **kwargs) -> None:
+        Console(width=None if sys.stdout.isatty() else _WIDE).print(*args, **kwargs)
+
+
+_out = _Out()
 
 
 def _example_corpus() -> Path:
