@@ -129,6 +129,12 @@ class Extractor:
         actor_hits = self.actors.find(doc)
         country = self._country(doc, actor_hits)
         places = self._places(doc, country, actor_hits)
+        if country is None and places:
+            # No country named and no known actor: the provinces and towns the report names tell.
+            votes = collections.Counter(h.place.iso for h in places if h.place.iso)
+            if votes:
+                country = votes.most_common(1)[0][0]
+                places = self._places(doc, country, actor_hits)
         main_actors = self._main_actors(actor_hits)
         admin1_counts = collections.Counter(p.place.admin1 for p in places if p.place.admin1)
         context_admin1 = admin1_counts.most_common(1)[0][0] if admin1_counts else None
@@ -229,7 +235,8 @@ class Extractor:
             if not span.text[:1].isupper() or _is_dateline(doc, start, end):
                 continue
             place = self.gazetteer.lookup(span.text, country=country, context_admin1=context_admin1)
-            if place is None and country is not None and doc[start].ent_type_ in ("GPE", "LOC", "FAC"):
+            if place is None and country is not None and doc[start].ent_type_ in ("GPE", "LOC", "FAC") \
+                    and self.gazetteer.country_of(span.text) is None:
                 place = self.gazetteer.lookup(span.text)  # a place in another country
             if place is None:
                 continue
@@ -327,6 +334,10 @@ class Extractor:
                 name = enemies[0]
             if name not in names:
                 names.append(name)
+        if unit.trigger is not None:
+            for name in self._participants(doc, unit.trigger, sent_actors, country):
+                if name not in names:
+                    names.append(name)
         claims_sides: list[str | None] = []
         for toll in unit.tolls:
             claims_sides.append(self._victim(doc, toll, sent_actors, names, attribution, country))
@@ -370,6 +381,40 @@ class Extractor:
             stance=stance, claimant=claimant, background=reason is not None, background_reason=reason,
             outlet=outlet,
         )
+
+    def _participants(self, doc: Doc, trigger: Trigger, sent_actors: list[ActorMention],
+                      country: str | None) -> list[str]:
+        """Actors the lexicon does not know: the trigger's subject or target named as an
+        organisation ("a militia called X", "fighters of Y"), or a vague word given ACLED's
+        generic name ("gunmen" -> Unidentified Armed Group (Nigeria))."""
+        tok = doc[trigger.i]
+        heads: list = []
+        for child in tok.children:
+            if child.dep_ in ("nsubj", "dobj", "nsubjpass"):
+                heads.append(child)
+            elif child.dep_ in ("agent", "prep") and child.lower_ in ("by", "on", "against", "at"):
+                heads.extend(c for c in child.children if c.dep_ == "pobj")
+        if tok.dep_ == "dobj" and tok.pos_ == "NOUN":  # "launched an attack": the verb's subject
+            heads.extend(c for c in tok.head.children if c.dep_ == "nsubj")
+        found: list[str] = []
+        country_name = _country_name(self.gazetteer, country)
+        for head in heads:
+            lo, hi = head.left_edge.i, head.right_edge.i + 1
+            if any(lo <= a.start < hi for a in sent_actors):
+                continue
+            name = _organisation(head)
+            if name is None and head.pos_ == "NOUN":
+                name = self.actors.generic(head, country_name)
+            if name is None and head.lemma_.lower() in _TARGET_NOUNS:
+                # "a convoy of Nigerian soldiers", "a post of the militia"
+                for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"):
+                    for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                        name = _organisation(pobj) or self.actors.generic(pobj, country_name)
+                for mod in (c for c in head.children if c.dep_ == "compound" and name is None):
+                    name = self.actors.generic(mod, country_name)  # "an army post"
+            if name and name not in found:
+                found.append(name)
+        return found
 
     def _victim(self, doc: Doc, toll: Toll, sent_actors: list[ActorMention], names: list[str],
                 attribution: Attribution | None, country: str | None) -> str | None:
@@ -479,6 +524,37 @@ def _absorb(into: _Unit, other: _Unit) -> None:
     into.tolls.extend(other.tolls)
     if other.trigger is not None:
         into.extra_triggers.append(other.trigger)
+
+
+# Things attacked that stand for the people in them ("a convoy of soldiers").
+_TARGET_NOUNS = frozenset({"convoy", "patrol", "post", "position", "checkpoint", "base", "camp", "outpost",
+                           "vehicle", "unit", "column", "barracks"})
+# Head nouns of a phrase that names an armed group through its members ("fighters of Y").
+_MEMBER_NOUNS = frozenset({"fighter", "member", "militant", "gunman", "militiaman", "soldier", "unit", "force"})
+
+
+def _organisation(head) -> str | None:
+    """An organisation named by a noun phrase, as written (without "the"), or None."""
+    doc = head.doc
+    candidates = [head] + [c for c in head.children if c.dep_ in ("compound", "amod")]
+    if head.lemma_.lower() in _MEMBER_NOUNS or head.lemma_.lower() in ("militia", "group"):
+        for prep in head.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                    candidates.extend(t for t in pobj.subtree)
+        for child in head.children:  # "a militia called X", "a group known as X"
+            if child.dep_ in ("acl", "appos"):
+                candidates.extend(c for c in child.subtree if c.ent_type_ == "ORG")
+    for tok in candidates:
+        if tok.ent_type_ != "ORG":
+            continue
+        ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
+        if ent is None:
+            continue
+        words = [t.text for t in ent if t.lower_ != "the"]
+        if words:
+            return " ".join(words)
+    return None
 
 
 def _dates_statement(tok, anchors: set[int]) -> bool:
