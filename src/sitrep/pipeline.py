@@ -1,6 +1,7 @@
 """The one module that knows the order of the stages: ingest → clean → dedupe → extract → merge → store."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
@@ -16,12 +17,12 @@ from .geocode import Gazetteer, default_gazetteer
 from .ingest import read_articles
 from .merge import MergeOptions, merge_mentions
 from .nlp import DEFAULT_MODEL, load_pipeline
-from .records import Article, CleanArticle, Event, Mention, SyndicationGroup
+from .records import Article, CleanArticle, Event, Mention, SyndicationGroup, content_hash
 from .store import Store
 
 LOGGER = logging.getLogger(__name__)
 
-__all__ = ["Options", "RunResult", "run", "process_articles", "publication_dates"]
+__all__ = ["Options", "RunResult", "run", "process_articles", "publication_dates", "keep_event_ids"]
 
 DEFAULT_DB = "sitrep.db"
 
@@ -99,6 +100,39 @@ def process_articles(articles: Sequence[Article], *, options: Options | None = N
     return events, groups, cleaned
 
 
+def keep_event_ids(events: Sequence[Event], previous: Sequence[Event]) -> list[Event]:
+    """Give each new event the id of the stored event it grew from, so ids stay stable as reports arrive.
+
+    An event inherits the id of the stored event with which it shares the most mentions
+    (ties: the smaller id); each stored id goes to one new event at most.
+    """
+    owner = {m.mention_id: e.event_id for e in previous for m in e.mentions}
+    candidates = []
+    for k, event in enumerate(events):
+        shared: dict[str, int] = {}
+        for m in event.mentions:
+            old = owner.get(m.mention_id)
+            if old is not None:
+                shared[old] = shared.get(old, 0) + 1
+        candidates.extend((-n, old, k) for old, n in shared.items())
+    taken_ids: set[str] = set()
+    new_ids: dict[int, str] = {}
+    for _, old, k in sorted(candidates):
+        if old in taken_ids or k in new_ids:
+            continue
+        taken_ids.add(old)
+        new_ids[k] = old
+    fresh = {e.event_id for k, e in enumerate(events) if k not in new_ids}
+    out = []
+    for k, event in enumerate(events):
+        new_id = new_ids.get(k)
+        if new_id is None and event.event_id in taken_ids:
+            # The content-hash id now names an older event that went elsewhere: derive another.
+            new_id = content_hash("event", event.event_id, *sorted(fresh))
+        out.append(dataclasses.replace(event, event_id=new_id) if new_id and new_id != event.event_id else event)
+    return out
+
+
 def run(paths: Iterable[str | Path], *, options: Options | None = None, gazetteer: Gazetteer | None = None,
         progress: Progress | None = None) -> RunResult:
     """Read news files, extract and merge their events, and store the ledger in `options.db`.
@@ -116,10 +150,12 @@ def run(paths: Iterable[str | Path], *, options: Options | None = None, gazettee
         for a in incoming:
             by_id[a.id] = a
         articles = [by_id[k] for k in sorted(by_id)]
-        stored_mentions = [m for e in store.load_events(include_background=True) for m in e.mentions]
+        previous = store.load_events(include_background=True)
+        stored_mentions = [m for e in previous for m in e.mentions]
         events, groups, cleaned = process_articles(
             articles, options=options, gazetteer=gazetteer, stored_mentions=stored_mentions,
             extract_ids=changed, progress=progress)
+        events = keep_event_ids(events, previous)
         group_of = {aid: g.group_id for g in groups for aid in g.article_ids}
         store.save_articles((c.article, c.text, group_of.get(c.id)) for c in cleaned)
         store.save_events(events, articles=[c.id for c in cleaned])
