@@ -32,7 +32,8 @@ SCORE_PY = Path("/work/shared/eval/score.py")
 DAY = dt.date(2022, 2, 21)
 ANABA = Place("Anaba", country="Afghanistan", iso="AF", admin1="Panjshir", admin2="Anaba",
               latitude=35.30123456, longitude=69.5, geo_precision=1)
-SITREP_OWN = ["fatalities_low", "fatalities_high", "article_ids", "n_reports", "claims", "denied_by", "status"]
+SITREP_OWN = ["fatalities_low", "fatalities_high", "deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown",
+              "article_ids", "n_reports", "claims", "denied_by", "status"]
 
 
 def _claim(article_id: str, n: int | None, **kw) -> Claim:

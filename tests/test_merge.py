@@ -162,3 +162,16 @@ def test_every_mention_lands_in_exactly_one_event(ms):
     events = merge_mentions(ms)
     got = sorted((m.article_id, m.start) for e in events for m in e.mentions)
     assert got == sorted((m.article_id, m.start) for m in ms)
+
+
+def test_deaths_by_side_follow_the_best_account():
+    from sitrep.merge import deaths_by_side
+
+    a = mention("a", 1, date=day("2022-06-18"), actors=("NRF", "Taliban"),
+                claims=[killed("a", 15, claimant="NRF", side="Taliban"),
+                        killed("a", 3, claimant="NRF", side="Civilians (Afghanistan)")])
+    b = mention("b", 1, date=day("2022-06-18"), actors=("NRF", "Taliban"),
+                claims=[killed("b", 2, claimant="Taliban", side="NRF")])
+    [event] = merge_mentions([a, b])
+    assert (event.fatalities_low, event.fatalities_best, event.fatalities_high) == (2, 2, 18)
+    assert deaths_by_side(event) == {"deaths_a": 2, "deaths_b": 0, "deaths_civilians": 0, "deaths_unknown": 0}

@@ -11,6 +11,7 @@ from importlib import resources
 from typing import IO, Callable, Iterable, Iterator, Mapping, Sequence
 
 from .errors import ConfigError
+from .merge import deaths_by_side
 from .records import Claim, Event
 
 LOGGER = logging.getLogger(__name__)
@@ -41,8 +42,8 @@ ACLED_COLUMNS = (
     "fatalities", "tags", "timestamp",
 )
 # sitrep's own columns after ACLED's; "background" only when background events are exported.
-SITREP_COLUMNS = ("fatalities_low", "fatalities_high", "article_ids", "n_reports", "claims", "denied_by",
-                  "background", "status")
+SITREP_COLUMNS = ("fatalities_low", "fatalities_high", "deaths_a", "deaths_b", "deaths_civilians",
+                  "deaths_unknown", "article_ids", "n_reports", "claims", "denied_by", "background", "status")
 # The claim ledger: one row per claim.
 CLAIM_COLUMNS = ("claim_id", "event_id_cnty", "kind", "n", "low", "high", "qualifier", "side", "claimant",
                  "claimant_text", "stance", "estimated", "article_id", "outlet", "sentence", "start", "end")
@@ -336,6 +337,7 @@ def _structured_row(event: Event, include_background: bool,
         "timestamp": _timestamp(event),
         "fatalities_low": event.fatalities_low,
         "fatalities_high": event.fatalities_high,
+        **deaths_by_side(event),
         "article_ids": list(event.article_ids),
         "n_reports": len(event.article_ids),
         "claims": [_claim_object(c) for c in event.claims],

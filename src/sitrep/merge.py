@@ -12,7 +12,7 @@ from .records import Claim, DateRange, Event, Mention, Place, content_hash
 
 LOGGER = logging.getLogger(__name__)
 
-__all__ = ["MergeOptions", "merge_mentions", "reconcile"]
+__all__ = ["MergeOptions", "merge_mentions", "reconcile", "deaths_by_side"]
 
 # Two day-precise reports of one event may differ by a day: a night clash is dated to the
 # evening by one outlet and to the next morning by another (ACLED codes the start).
@@ -308,6 +308,41 @@ def reconcile(claims: Sequence[Claim]) -> tuple[int | None, int | None, int | No
     low, high = min(totals), max(highs)
     best = min(independent) if independent else low
     return low, best, high
+
+
+def deaths_by_side(event: Event) -> dict[str, int | None]:
+    """UCDP's split of the best figure: deaths of side A (actor1), side B (actor2), civilians, unknown.
+
+    Read from the account (one source in one article) whose total is the event's best figure.
+    """
+    keys = ("deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown")
+    if event.fatalities_best is None:
+        return dict.fromkeys(keys)
+    accounts: dict[tuple[str, str | None], dict[str | None, int]] = collections.defaultdict(dict)
+    for cl in event.claims:
+        if cl.kind == "killed" and cl.stance != "denies" and cl.n is not None:
+            sides = accounts[(cl.article_id, cl.claimant)]
+            sides[cl.side] = max(sides.get(cl.side, 0), cl.n)
+    chosen = next((sides for _, sides in sorted(accounts.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))
+                   if sum(sides.values()) == event.fatalities_best), None)
+    out = dict.fromkeys(keys, 0)
+    if chosen is None:
+        out["deaths_unknown"] = event.fatalities_best
+        return out
+    side_a = event.actors[0] if event.actors else None
+    side_b = event.actors[1] if len(event.actors) > 1 else None
+    for side, n in chosen.items():
+        if side is None:
+            out["deaths_unknown"] += n
+        elif side.startswith("Civilians"):
+            out["deaths_civilians"] += n
+        elif side == side_a:
+            out["deaths_a"] += n
+        elif side == side_b:
+            out["deaths_b"] += n
+        else:
+            out["deaths_unknown"] += n
+    return out
 
 
 def _status(claims: Sequence[Claim], actors: Sequence[str], denied_by: Sequence[str]) -> str:
