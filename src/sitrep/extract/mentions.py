@@ -6,6 +6,7 @@ This is the one module that turns spaCy objects into project records; the helper
 from __future__ import annotations
 
 import collections
+import dataclasses
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
@@ -44,6 +45,8 @@ _TOLL_ONLY_CIVILIAN_TYPE = ("Violence against civilians", "Attack")
 _FACILITY_NOUNS = frozenset({"base", "airbase", "airfield", "airport", "camp", "prison", "jail", "hospital",
                              "checkpoint", "outpost", "garrison", "barracks", "school", "university",
                              "mosque", "hotel", "market", "bridge", "dam", "station"})
+_SPEAKER_PRONOUNS = frozenset({"he", "she", "they", "one", "another", "the other", "a second", "the spokesman",
+                               "the spokesperson", "the official"})
 _PRONOUNS = frozenset({"their", "its", "his", "they", "them", "it", "our", "we", "us"})
 
 
@@ -145,7 +148,8 @@ class Extractor:
         para_breaks = _paragraph_starts(doc.text)
         date_ctx: DateRange | None = None
         place_ctx: _PlaceHit | None = None
-        claimant_ctx: Attribution | None = None
+        claimant_ctx: Attribution | None = None  # the speaker of this paragraph
+        last_speaker: Attribution | None = None  # whom "he" or "one" refers to
         para = -1
         for si, sent in enumerate(doc.sents):
             p = _paragraph_of(sent.start_char, para_breaks)
@@ -157,8 +161,10 @@ class Extractor:
             sent_actors = [a for a in actor_hits if a.start >= sent.start and a.end <= sent.end]
             dates = [d for d in find_dates(sent.text, pub_date) if d.range is not None]
             attribution = find_attribution(sent, sent_actors, self.lexicon)
-            if attribution is None and claimant_ctx is not None and _is_quote(sent):
-                attribution = claimant_ctx
+            if attribution is None and _is_quote(sent) and (claimant_ctx or last_speaker) is not None:
+                attribution = claimant_ctx or last_speaker
+            elif attribution is not None and attribution.claimant is None:
+                attribution = self._resolve_speaker(attribution, sent_actors, main_actors, last_speaker)
             units = self._units(sent, dates, sent_places)
             if not units and attribution is not None and attribution.stance == "denies":
                 units = [self._denial_unit(sent, dates, sent_places)]
@@ -186,8 +192,21 @@ class Extractor:
                 if with_admin1:
                     place_ctx = with_admin1[-1]
             if attribution is not None and attribution.claimant is not None:
-                claimant_ctx = attribution
+                claimant_ctx = last_speaker = attribution
         return mentions
+
+    def _resolve_speaker(self, att: Attribution, sent_actors: list[ActorMention], main_actors: list[str],
+                         previous: Attribution | None) -> Attribution:
+        """A speaker named only as "he" is the last one quoted; "a group led by an anti-X commander"
+        speaks for X's enemy in the report."""
+        claimant = None
+        if att.speaker_start is not None:
+            anti = [a for a in sent_actors if a.via == "anti" and att.speaker_start <= a.start < att.speaker_end]
+            if anti:
+                claimant = next((m for m in main_actors if m != anti[0].enemy_of), None)
+        if claimant is None and previous is not None and (att.claimant_text or "").lower() in _SPEAKER_PRONOUNS:
+            claimant = previous.claimant
+        return dataclasses.replace(att, claimant=claimant) if claimant else att
 
     # -- places, actors, country -----------------------------------------------
 
@@ -625,8 +644,9 @@ def _token_at(sent: Span, char: int) -> int:
 
 
 def _is_quote(sent: Span) -> bool:
-    first = sent.text.lstrip()[:1]
-    return first in "\"“”'‘"
+    """A sentence inside a quotation: it opens or closes with a quote mark."""
+    text = sent.text.strip()
+    return text[:1] in "\"“" or text[-1:] in "\"”" or text[-2:-1] in "\"”"
 
 
 def _is_subject(doc: Doc, actor: ActorMention, anchor: int) -> bool:
