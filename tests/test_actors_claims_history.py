@@ -125,3 +125,10 @@ def test_a_few_months_back_told_as_news_is_news(nlp):
 def test_actor_that_no_longer_exists_makes_history(nlp):
     assert _history(nlp, "Soviet forces shelled the valley.", "shelled", None, PUB, own=False,
                     actors=("Soviet forces",))
+
+
+def test_actors_found_in_a_later_sentence_keep_doc_offsets(nlp, matcher):
+    doc = nlp("Fighting went on all night. The NRF said the Taliban retreated.")
+    second = list(doc.sents)[1]
+    found = matcher.find(second)
+    assert [doc[a.start:a.end].text for a in found] == ["NRF", "Taliban"]

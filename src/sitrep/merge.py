@@ -111,11 +111,14 @@ def _why_not(c: _Cluster, m: Mention, group: str | None, options: MergeOptions) 
         # alight") goes with the battle the story is about.
         if not same_day and not (_undated(m) and _same_story(c, m, group)):
             return "different types without a common day"
-    if _vague_date(m) and not _same_story(c, m, group):
-        # A report that states no date of its own joins another outlet's event only on a
-        # specific detail they share: the district, or a figure.
-        if not ((m.place and m.place.admin2 and m.place.admin2 == c.admin2) or _shared_figure(c, m)):
-            return "no date of its own and no shared detail"
+    if not _same_story(c, m, group):
+        # Another outlet's report joins an event on a specific detail they share (the district,
+        # or a figure) when it gives no date of its own or names an armed actor the event does not have.
+        vague = _vague_date(m)
+        newcomer = bool(c.actors) and any(a not in c.actors and not a.startswith("Civilians") for a in m.actors)
+        if (vague or newcomer) and not (
+                (m.place and m.place.admin2 and m.place.admin2 == c.admin2) or _shared_figure(c, m)):
+            return "vague date or new actor, and no shared detail"
     if m.event_type and ctype and m.event_type == ctype:
         sub_c = collections.Counter(x.sub_event_type for x in c.mentions if x.event_type == ctype)
         if (m.date and c.date and m.date.time_precision > 1 and c.date.time_precision > 1

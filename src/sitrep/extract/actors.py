@@ -176,12 +176,12 @@ class ActorMatcher:
     def find(self, doc: Doc | Span) -> list[ActorMention]:
         """Actor names in `doc`, longest match first, no overlaps, in text order."""
         spans = []
-        base = doc.start if isinstance(doc, Span) else 0
         root = doc.doc if isinstance(doc, Span) else doc
         for matcher, via in ((self._lower, "alias"), (self._orth, "cased")):
+            # spaCy's matchers give token offsets in the whole Doc, also for a Span.
             for match_id, start, end in matcher(doc):
                 canon = root.vocab.strings[match_id]
-                spans.append((start + base, end + base, canon, via))
+                spans.append((start, end, canon, via))
         spans.sort(key=lambda s: (-(s[1] - s[0]), s[0]))
         taken: set[int] = set()
         found: list[ActorMention] = []

@@ -174,9 +174,8 @@ class Extractor:
                                         country, outlet)
                 if mention is not None:
                     mentions.append(mention)
-            anchors = {u.i for u in units}
             said = {(d.start, d.end) for d in dates
-                    if _dates_statement(doc[_token_at(sent, sent.start_char + d.start)], anchors)}
+                    if _date_role(doc[_token_at(sent, sent.start_char + d.start)], _anchors(units, doc))[0] != "event"}
             # A period a statement was made in sets the story's time; the day of a statement does not.
             own = [d for d in dates if d.kind not in ("period",) and not _too_old(d.range, pub_date)
                    and ((d.start, d.end) not in said or d.range.time_precision > 1)]
@@ -295,14 +294,14 @@ class Extractor:
         def nearest(i: int) -> _Unit:
             return min(units, key=lambda u: (abs(u.i - i), u.i))
 
-        anchors = {u.i for u in units}
+        anchors = _anchors(units, sent.doc)
         for d in dates:
             tok_i = _token_at(sent, sent.start_char + d.start)
-            unit = nearest(tok_i)
-            if _dates_statement(sent.doc[tok_i], anchors):
-                unit.said.append(d)
-            else:
-                unit.dates.append(d)
+            role, owner = _date_role(sent.doc[tok_i], anchors)
+            if role == "statement":
+                nearest(tok_i).said.append(d)
+            elif role == "event":
+                (owner or nearest(tok_i)).dates.append(d)
         for h in places:
             nearest(h.start).places.append(h)
         for t in tolls:
@@ -576,22 +575,53 @@ def _organisation(head) -> str | None:
     return None
 
 
-def _dates_statement(tok, anchors: set[int]) -> bool:
-    """True when a date hangs on a reporting verb ("said on Monday") before any event trigger."""
+# Links from a nominal trigger up to the verb it belongs to ("killed ... in clashes").
+_NOMINAL_PATH = frozenset({"pobj", "prep", "dobj", "nsubj", "nsubjpass", "compound", "conj"})
+# Dependencies by which a clause or phrase modifies a noun: a date inside one dates that noun
+# ("groups that appeared since the takeover in August 2021"), not the sentence's event.
+_MODIFIER_DEPS = frozenset({"relcl", "acl", "appos"})
+
+
+def _anchors(units: list[_Unit], doc: Doc) -> dict[int, _Unit]:
+    """Tokens that stand for each unit: its trigger, and the verb a nominal trigger hangs on
+    ("killed 21 Taliban in clashes": a date on "killed" dates the clashes)."""
+    from .claims import load_cues
+
+    verbs = load_cues()["reporting_verbs"]
+    anchors: dict[int, _Unit] = {u.i: u for u in units}
+    for u in units:
+        node = doc[u.i]
+        hops = 0
+        while node.pos_ not in ("VERB", "AUX") and node.dep_ in _NOMINAL_PATH and node.head is not node and hops < 4:
+            node = node.head
+            hops += 1
+        if node.pos_ in ("VERB", "AUX") and node.lemma_.lower() not in verbs:
+            anchors.setdefault(node.i, u)
+    return anchors
+
+
+def _date_role(tok, anchors: dict) -> tuple[str, "_Unit | None"]:
+    """What a date in a sentence dates: ("event", its unit or None for the nearest), ("statement",
+    None) when it hangs on a reporting verb ("said on Monday"), or ("other", None) when it sits
+    in a clause that modifies some other noun."""
     from .claims import load_cues
 
     verbs = load_cues()["reporting_verbs"]
     hops = 0
-    while hops < 8:
+    while hops < 12:
         if tok.i in anchors:
-            return False
+            return "event", anchors[tok.i]
         if tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in verbs:
-            return True
+            return "statement", None
         if tok.head is tok:
-            return False
+            return "event", None
+        if tok.dep_ in _MODIFIER_DEPS and tok.head.i not in anchors:
+            return "other", None
+        if tok.lower_ == "since" and tok.dep_ in ("prep", "mark"):
+            return "other", None  # "since the takeover in August 2021" starts a period, not the event
         tok = tok.head
         hops += 1
-    return False
+    return "event", None
 
 
 def _is_dateline(doc: Doc, start: int, end: int) -> bool:

@@ -497,7 +497,13 @@ def _state_toll(word: Token, kind: str, lex: _Lexicon) -> Toll | None:
     if own is not None:
         count = _count(own.left_edge.i, own.right_edge.i, doc, lex)
         return _make(kind, None, count, [word], doc) if count else None
-    if word.dep_ == "amod":
+    # "claimed [at least 23 Taliban] dead": a small clause (the tagger may call it a compound)
+    own_subject = _child(word, "nsubj") or next(
+        (c for c in word.children if c.dep_ == "compound" and c.i < word.i
+         and any(t.like_num for t in c.subtree)), None)
+    if own_subject is not None:
+        arg = own_subject
+    elif word.dep_ == "amod":
         arg = word.head
     elif word.dep_ in _STATE_DEPS and word.head.pos_ in ("VERB", "AUX"):
         arg = _child(word.head, "dobj", "nsubjpass", "nsubj")
