@@ -68,7 +68,8 @@ class _Cluster:
     def event_type(self) -> str:
         if not self.types:
             return ""
-        return min(self.types, key=lambda t: (_TYPE_RANK.get(t, 9), -self.types[t]))
+        # The type most reports give; a battle wins a tie (ACLED codes a strike in a battle as the battle).
+        return min(self.types, key=lambda t: (-self.types[t], _TYPE_RANK.get(t, 9)))
 
 
 def _narrowest(a: DateRange, b: DateRange) -> DateRange:
@@ -99,7 +100,8 @@ def _why_not(c: _Cluster, m: Mention, group: str | None, options: MergeOptions) 
         return "different district"
     if not _dates_fit(c, m, options.day_slack):
         return "different dates"
-    if m.actors and c.actors and not (set(m.actors) & c.actors):
+    if m.actors and c.actors and not (set(m.actors) & c.actors) and not (
+            _only_generic(m.actors) or _only_generic(c.actors)):
         return "no actor in common"
     ctype = c.event_type
     if m.event_type and ctype and m.event_type != ctype:
@@ -132,6 +134,15 @@ def _why_not(c: _Cluster, m: Mention, group: str | None, options: MergeOptions) 
 def _undated(m: Mention) -> bool:
     """The report gives no date for this event at all: it has the publication date."""
     return m.date is None or m.date.text in FALLBACK_TEXTS
+
+
+# ACLED's generic names that another report may give a name to ("gunmen" in one report are
+# "Boko Haram" in the next): they do not keep reports apart.
+_GENERIC_PREFIXES = ("Unidentified Armed Group", "Civilians")
+
+
+def _only_generic(actors) -> bool:
+    return all(a.startswith(_GENERIC_PREFIXES) for a in actors)
 
 
 def _vague_date(m: Mention) -> bool:
@@ -202,6 +213,7 @@ def _cluster(mentions: Sequence[Mention], groups: dict[str, str], options: Merge
             c = _Cluster()
             c.add(m, group, None)
             clusters.append(c)
+    clusters = _join_clusters(clusters, groups, options)
     for d in denials:
         group = groups.get(d.article_id)
         same_story = [c for c in clusters
@@ -212,6 +224,27 @@ def _cluster(mentions: Sequence[Mention], groups: dict[str, str], options: Merge
             best = max(fits, key=lambda c: _affinity(c, d, group))
             best.add(d, group, f"{d.article_id}#{d.sentence_index} denial attached to the event it denies")
     return [_event(c, background) for c in clusters]
+
+
+def _join_clusters(clusters: list[_Cluster], groups: dict[str, str], options: MergeOptions) -> list[_Cluster]:
+    """A second pass: two events whose reports all fit each other become one (greedy clustering
+    otherwise depends on which report came first)."""
+    changed = True
+    while changed:
+        changed = False
+        for i, ci in enumerate(clusters):
+            for j in range(i + 1, len(clusters)):
+                cj = clusters[j]
+                if all(_why_not(ci, m, groups.get(m.article_id), options) is None for m in cj.mentions):
+                    for m in cj.mentions:
+                        group = groups.get(m.article_id)
+                        ci.add(m, group, _reason(ci, m, group))
+                    del clusters[j]
+                    changed = True
+                    break
+            if changed:
+                break
+    return clusters
 
 
 def _affinity(c: _Cluster, m: Mention, group: str | None) -> tuple:

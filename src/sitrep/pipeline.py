@@ -3,28 +3,34 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from .clean import clean_article
 from .dedupe import find_syndication
-from .errors import InputError
+from .errors import ConfigError, InputError
 from .extract.dates import infer_publication_date
 from .extract.mentions import ExtractOptions, Extractor
 from .geocode import Gazetteer, default_gazetteer
 from .ingest import read_articles
 from .merge import MergeOptions, merge_mentions
 from .nlp import DEFAULT_MODEL, load_pipeline
+from .prefilter import load_prefilter, select_candidates
 from .records import Article, CleanArticle, Event, Mention, SyndicationGroup, content_hash
 from .store import Store
 
 LOGGER = logging.getLogger(__name__)
 
-__all__ = ["Options", "RunResult", "run", "process_articles", "publication_dates", "keep_event_ids"]
+__all__ = ["Options", "RunResult", "run", "process_articles", "publication_dates", "keep_event_ids", "same_story"]
 
 DEFAULT_DB = "sitrep.db"
+# Share of the shorter report found in the other above which two reports are copies of one story
+# (dedupe's containment score): syndicated copies and light rewrites score 0.9-1.0 on the seed and
+# example corpora; reports that only recall a shared paragraph score about 0.5.
+SAME_STORY_OVERLAP = 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +41,13 @@ class Options:
     model: str = DEFAULT_MODEL
     extract: ExtractOptions = field(default_factory=ExtractOptions)
     merge: MergeOptions = field(default_factory=MergeOptions)
+    # The cheap first pass (prefilter.py): only articles that read like conflict news get the
+    # full parse. Off = every article is parsed.
+    prefilter: bool = True
+    # Where clean and extract run: "local" (this process) or "dask" (distributed.py; a
+    # LocalCluster on 127.0.0.1 unless `scheduler` gives tcp://HOST:PORT).
+    engine: str = "local"
+    scheduler: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +89,44 @@ def publication_dates(cleaned: Sequence[CleanArticle],
     return dates
 
 
+def same_story(groups: Iterable[SyndicationGroup]) -> list[SyndicationGroup]:
+    """The syndication groups whose members are copies of one story, not just sharing a paragraph.
+
+    Two reports are one story when most of the shorter one stands in the other
+    (overlap >= SAME_STORY_OVERLAP); reports of different events told in the same stock
+    phrases, or a story that recalls another's paragraph, share less.
+    """
+    stories = []
+    for group in groups:
+        parent: dict[str, str] = {a: a for a in group.article_ids}
+
+        def find(a: str) -> str:
+            while parent[a] != a:
+                parent[a] = parent[parent[a]]
+                a = parent[a]
+            return a
+
+        for a, b, score, _ in group.pairs:
+            if score >= SAME_STORY_OVERLAP:
+                parent[find(a)] = find(b)
+        members: dict[str, list[str]] = {}
+        for a in group.article_ids:
+            members.setdefault(find(a), []).append(a)
+        for ids in members.values():
+            if len(ids) > 1:
+                ids = sorted(ids)
+                stories.append(SyndicationGroup(content_hash(*ids), tuple(ids),
+                                                tuple(p for p in group.pairs if p[0] in ids and p[1] in ids)))
+    return stories
+
+
+def _to_extract(cleaned: Sequence[CleanArticle], *, options: Options,
+                extract_ids: set[str] | None) -> list[CleanArticle]:
+    """The articles to parse: new or changed ones that pass the first pass (prefilter.py)."""
+    todo = [c for c in cleaned if extract_ids is None or c.id in extract_ids]
+    return select_candidates(todo, load_prefilter(options.model)) if options.prefilter else todo
+
+
 def process_articles(articles: Sequence[Article], *, options: Options | None = None,
                      gazetteer: Gazetteer | None = None, stored_mentions: Sequence[Mention] = (),
                      extract_ids: set[str] | None = None,
@@ -85,19 +136,48 @@ def process_articles(articles: Sequence[Article], *, options: Options | None = N
     options = options or Options()
     gazetteer = gazetteer or default_gazetteer()
     cleaned = [clean_article(a) for a in articles]
-    groups = find_syndication(cleaned)
-    group_of = {aid: g.group_id for g in groups for aid in g.article_ids}
-    pub = publication_dates(cleaned, groups)
-    todo = [c for c in cleaned if extract_ids is None or c.id in extract_ids]
+    plan = _plan(cleaned, options=options, extract_ids=extract_ids)
     extractor = Extractor(load_pipeline(options.model), gazetteer, options=options.extract)
+
+    def extracted() -> Iterator[list[Mention]]:
+        for k, found in enumerate(extractor.extract(plan.todo, plan.published), start=1):
+            yield found
+            if progress:
+                progress(k, len(plan.todo))
+
+    events = _merge(extracted(), plan, options=options, stored_mentions=stored_mentions, extract_ids=extract_ids)
+    return events, plan.groups, cleaned
+
+
+# -- the central steps, shared by the engines (process_articles here, distributed.py on Dask) --
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What the steps that need every article decide before extraction."""
+
+    groups: list[SyndicationGroup]
+    group_of: dict[str, str]  # article id -> the group (story) it merges with
+    published: dict[str, tuple[dt.date, int]]
+    todo: list[CleanArticle]  # the articles to parse, in input order
+
+
+def _plan(cleaned: Sequence[CleanArticle], *, options: Options, extract_ids: set[str] | None) -> _Plan:
+    """Dedupe, publication dates and the articles to parse."""
+    groups = find_syndication(cleaned)
+    stories = same_story(groups)
+    group_of = {aid: g.group_id for g in stories for aid in g.article_ids}
+    pub = publication_dates(cleaned, stories)
+    return _Plan(groups, group_of, pub, _to_extract(cleaned, options=options, extract_ids=extract_ids))
+
+
+def _merge(extracted: Iterable[list[Mention]], plan: _Plan, *, options: Options,
+           stored_mentions: Sequence[Mention], extract_ids: set[str] | None) -> list[Event]:
+    """Merge the stored mentions of unchanged articles with the new ones (in `plan.todo` order)."""
     mentions: list[Mention] = [m for m in stored_mentions
                                if extract_ids is None or m.article_id not in extract_ids]
-    for k, found in enumerate(extractor.extract(todo, pub), start=1):
+    for found in extracted:
         mentions.extend(found)
-        if progress:
-            progress(k, len(todo))
-    events = merge_mentions(mentions, groups=group_of, options=options.merge)
-    return events, groups, cleaned
+    return merge_mentions(mentions, groups=plan.group_of, options=options.merge)
 
 
 def keep_event_ids(events: Sequence[Event], previous: Sequence[Event]) -> list[Event]:
@@ -133,6 +213,17 @@ def keep_event_ids(events: Sequence[Event], previous: Sequence[Event]) -> list[E
     return out
 
 
+def _engine(options: Options) -> Callable[..., tuple[list[Event], list[SyndicationGroup], list[CleanArticle]]]:
+    """`process_articles` for the local engine; its Dask twin (same results) for "dask"."""
+    if options.engine == "local":
+        return process_articles
+    if options.engine == "dask":
+        from .distributed import process_articles_dask  # needs the optional extra "dask"
+
+        return functools.partial(process_articles_dask, scheduler=options.scheduler)
+    raise ConfigError(f"unknown engine {options.engine!r}: use 'local' or 'dask'")
+
+
 def run(paths: Iterable[str | Path], *, options: Options | None = None, gazetteer: Gazetteer | None = None,
         progress: Progress | None = None) -> RunResult:
     """Read news files, extract and merge their events, and store the ledger in `options.db`.
@@ -143,7 +234,8 @@ def run(paths: Iterable[str | Path], *, options: Options | None = None, gazettee
     options = options or Options()
     errors: list[InputError] = []
     incoming = list(read_articles(paths, errors=errors))
-    with Store(options.db) as store:
+    # exclusive(): concurrent runs on one PostgreSQL ledger take turns, from read to write.
+    with Store(options.db) as store, store.exclusive():
         known = store.article_hashes()
         by_id: dict[str, Article] = {a.id: a for a in store.load_articles()}
         changed = {a.id for a in incoming if known.get(a.id) != a.content_id}
@@ -152,7 +244,7 @@ def run(paths: Iterable[str | Path], *, options: Options | None = None, gazettee
         articles = [by_id[k] for k in sorted(by_id)]
         previous = store.load_events(include_background=True)
         stored_mentions = [m for e in previous for m in e.mentions]
-        events, groups, cleaned = process_articles(
+        events, groups, cleaned = _engine(options)(
             articles, options=options, gazetteer=gazetteer, stored_mentions=stored_mentions,
             extract_ids=changed, progress=progress)
         events = keep_event_ids(events, previous)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import datetime as dt
+import functools
 import logging
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Sequence
@@ -34,6 +35,9 @@ __all__ = ["ExtractOptions", "Extractor", "fallback_date", "inherited", "INHERIT
 FALLBACK_WINDOW_DAYS = 6
 # spaCy entity labels that may name a place (the small English model tags some Afghan
 # provinces as ORG, so ORG names are looked up too, after actors are ruled out).
+# Votes for the country a report is about: a country or province named counts this much, a
+# nationality or an actor that fights in one country counts one.
+COUNTRY_VOTE = 2
 # How a mention's DateRange.text says the date was not stated in its own sentence.
 INHERITED_PREFIX = "context: "
 FALLBACK_TEXTS = ("publication date", "publication month", "statement date")
@@ -106,6 +110,9 @@ class Extractor:
                  lexicon: ActorLexicon | None = None) -> None:
         self.nlp = nlp
         self.gazetteer = gazetteer
+        # Speed only: place names repeat across articles, so each (name, country, province)
+        # is resolved once per extractor (the fuzzy lookup dominated the extract stage's time).
+        self._lookup = functools.lru_cache(maxsize=1 << 16)(gazetteer.lookup)
         self.options = options or ExtractOptions()
         self.lexicon = lexicon or load_lexicon()
         self.actors = ActorMatcher(nlp, self.lexicon)
@@ -213,10 +220,16 @@ class Extractor:
         """The country a report is about: the one it names most, else where its actors fight."""
         counts: collections.Counter[str] = collections.Counter()
         for ent in doc.ents:
-            if ent.label_ in ("GPE", "NORP", "LOC"):
-                hit = self.gazetteer.country_of(ent.text)
-                if hit:
-                    counts[hit[1]] += 1
+            if ent.label_ not in ("GPE", "NORP", "LOC"):
+                continue
+            hit = self.gazetteer.country_of(ent.text)
+            if hit:
+                # A country named counts more than a nationality ("a Russian missile").
+                counts[hit[1]] += COUNTRY_VOTE if ent.label_ == "GPE" else 1
+            elif ent.label_ in ("GPE", "LOC"):
+                place = self.gazetteer.lookup(ent.text)
+                if place is not None and place.iso and place.geo_precision >= 2:
+                    counts[place.iso] += COUNTRY_VOTE  # a province or district names its country
         if not counts and self.options.default_country:
             return self.options.default_country
         # Each mention of an actor that fights in one country is a vote for it.
@@ -252,10 +265,10 @@ class Extractor:
             span = doc[start:end]
             if not span.text[:1].isupper() or _is_dateline(doc, start, end):
                 continue
-            place = self.gazetteer.lookup(span.text, country=country, context_admin1=context_admin1)
+            place = self._lookup(span.text, country=country, context_admin1=context_admin1)
             if place is None and country is not None and doc[start].ent_type_ in ("GPE", "LOC", "FAC") \
                     and self.gazetteer.country_of(span.text) is None:
-                place = self.gazetteer.lookup(span.text)  # a place in another country
+                place = self._lookup(span.text)  # a place in another country
             if place is None:
                 continue
             # "the Hesarak base", "Bagram airfield": a facility named after a place may lie
@@ -334,7 +347,7 @@ class Extractor:
             # February, it was reported that ...": in February.
             said = unit.said[0].range
             when = (fallback_date(said.date, 1, text="statement date") if said.time_precision == 1
-                    else DateRange(said.date, said.date_min, said.date_max, said.time_precision, "statement date"))
+                    else said)
         elif pub_date is not None:
             when = fallback_date(pub_date, pub_prec)
         else:
@@ -554,8 +567,9 @@ _MEMBER_NOUNS = frozenset({"fighter", "member", "militant", "gunman", "militiama
 def _organisation(head) -> str | None:
     """An organisation named by a noun phrase, as written (without "the"), or None."""
     doc = head.doc
-    candidates = [head] + [c for c in head.children if c.dep_ in ("compound", "amod")]
+    candidates = [head] if head.pos_ == "PROPN" else []
     if head.lemma_.lower() in _MEMBER_NOUNS or head.lemma_.lower() in ("militia", "group"):
+        candidates += [c for c in head.children if c.dep_ in ("compound", "amod")]
         for prep in head.children:
             if prep.dep_ == "prep" and prep.lower_ == "of":
                 for pobj in (c for c in prep.children if c.dep_ == "pobj"):
