@@ -141,6 +141,11 @@ def _undated(m: Mention) -> bool:
 _GENERIC_PREFIXES = ("Unidentified Armed Group", "Civilians")
 
 
+def _is_toll_only(m: Mention) -> bool:
+    """A mention made of a casualty figure alone, with no event word: it takes its event's type."""
+    return not m.event_type and m.stance != "denies" and any(cl.kind != "event" for cl in m.claims)
+
+
 def _only_generic(actors) -> bool:
     return all(a.startswith(_GENERIC_PREFIXES) for a in actors)
 
@@ -189,7 +194,8 @@ def merge_mentions(mentions: Iterable[Mention], *, groups: dict[str, str] | None
     options = options or MergeOptions()
     groups = groups or {}
     news = sorted((m for m in mentions if not m.background), key=_order_key)
-    background = sorted((m for m in mentions if m.background and m.event_type), key=_order_key)
+    background = sorted((m for m in mentions if m.background and (m.event_type or _is_toll_only(m))),
+                        key=_order_key)
     events = _cluster(news, groups, options, background=False)
     events += _cluster(background, groups, options, background=True)
     events.sort(key=lambda e: (e.date.date if e.date else dt.date.min, e.event_id))
@@ -200,9 +206,10 @@ def _cluster(mentions: Sequence[Mention], groups: dict[str, str], options: Merge
              *, background: bool) -> list[Event]:
     clusters: list[_Cluster] = []
     denials: list[Mention] = []
+    tolls: list[Mention] = []
     for m in mentions:
         if not m.event_type:
-            denials.append(m)
+            (tolls if _is_toll_only(m) else denials).append(m)
             continue
         group = groups.get(m.article_id)
         fits = [c for c in clusters if _why_not(c, m, group, options) is None]
@@ -214,6 +221,18 @@ def _cluster(mentions: Sequence[Mention], groups: dict[str, str], options: Merge
             c.add(m, group, None)
             clusters.append(c)
     clusters = _join_clusters(clusters, groups, options)
+    for t in tolls:
+        # A toll told without an event word ("Three people died in Kharkiv") counts the dead of
+        # the event it fits; alone, it is an event of its own.
+        group = groups.get(t.article_id)
+        fits = [c for c in clusters if _why_not(c, t, group, options) is None]
+        if fits:
+            best = max(fits, key=lambda c: _affinity(c, t, group))
+            best.add(t, group, _reason(best, t, group))
+        else:
+            c = _Cluster()
+            c.add(t, group, None)
+            clusters.append(c)
     for d in denials:
         group = groups.get(d.article_id)
         same_story = [c for c in clusters
@@ -275,6 +294,10 @@ def _event(c: _Cluster, background: bool) -> Event:
     denied_by = tuple(sorted({m.claimant for m in mentions if m.stance == "denies" and m.claimant
                               and m.claimant != "independent"}))
     sub = subs.most_common(1)[0][0] if subs else ""
+    if not event_type:
+        # Only casualty figures: an attack when the dead are civilians, else a clash.
+        civilians = any((cl.side or "").startswith("Civilians") for cl in claims)
+        event_type, sub = ("Violence against civilians", "Attack") if civilians else ("Battles", "Armed clash")
     if event_type == "Battles" and denied_by and sub != "Armed clash":
         # A claim of territory taken that the other side denies is an armed clash (ACLED).
         sub = "Armed clash"

@@ -42,9 +42,6 @@ COUNTRY_VOTE = 2
 INHERITED_PREFIX = "context: "
 FALLBACK_TEXTS = ("publication date", "publication month", "statement date")
 _PLACE_LABELS = ("GPE", "LOC", "FAC", "ORG", "NORP")
-# Victim words that make a toll-only sentence an attack on civilians rather than a clash.
-_TOLL_ONLY_TYPE = ("Battles", "Armed clash")
-_TOLL_ONLY_CIVILIAN_TYPE = ("Violence against civilians", "Attack")
 # Nouns that make the place name before them the name of a facility ("Hesarak base").
 _FACILITY_NOUNS = frozenset({"base", "airbase", "airfield", "airport", "camp", "prison", "jail", "hospital",
                              "checkpoint", "outpost", "garrison", "barracks", "school", "university",
@@ -300,7 +297,8 @@ class Extractor:
         if not units and people_tolls:
             first = people_tolls[0]
             anchor = first.victim_i if first.victim_i is not None else sent.start
-            units = [_Unit(None, anchor, sent.doc.text[first.start:first.end], *_TOLL_ONLY_TYPE)]
+            # No type of its own: the merge stage puts it with the event it counts the dead of.
+            units = [_Unit(None, anchor, sent.doc.text[first.start:first.end], "", "")]
         if not units:
             return []
 
@@ -378,7 +376,7 @@ class Extractor:
         armed = [n for n in names if self.lexicon.inter(n) != 7]
         if len(armed) == 1 and len(main_actors) >= 2 and armed[0] in main_actors[:3]:
             other = next((m for m in main_actors if m != armed[0]), None)
-            if other and unit.event_type in ("Battles", "Explosions/Remote violence", ""):
+            if other and unit.event_type in ("Battles", "Explosions/Remote violence", "") and unit.trigger is not None:
                 names.append(other)
         elif not names and unit.event_type:
             names.extend(main_actors[:2])
@@ -387,7 +385,7 @@ class Extractor:
         # Is it history?
         anchor = doc[unit.i]
         reason = None
-        if unit.event_type:
+        if unit.event_type or unit.tolls:
             reason = background_reason(anchor, sent, when, pub_date, tuple(names), self.lexicon,
                                        date_is_own=date_is_own)
         claimant = attribution.claimant if attribution else None
