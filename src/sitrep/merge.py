@@ -211,28 +211,12 @@ def _cluster(mentions: Sequence[Mention], groups: dict[str, str], options: Merge
         if not m.event_type:
             (tolls if _is_toll_only(m) else denials).append(m)
             continue
-        group = groups.get(m.article_id)
-        fits = [c for c in clusters if _why_not(c, m, group, options) is None]
-        if fits:
-            best = max(fits, key=lambda c: _affinity(c, m, group))
-            best.add(m, group, _reason(best, m, group))
-        else:
-            c = _Cluster()
-            c.add(m, group, None)
-            clusters.append(c)
+        _place(m, clusters, groups, options)
     clusters = _join_clusters(clusters, groups, options)
     for t in tolls:
         # A toll told without an event word ("Three people died in Kharkiv") counts the dead of
         # the event it fits; alone, it is an event of its own.
-        group = groups.get(t.article_id)
-        fits = [c for c in clusters if _why_not(c, t, group, options) is None]
-        if fits:
-            best = max(fits, key=lambda c: _affinity(c, t, group))
-            best.add(t, group, _reason(best, t, group))
-        else:
-            c = _Cluster()
-            c.add(t, group, None)
-            clusters.append(c)
+        _place(t, clusters, groups, options)
     for d in denials:
         group = groups.get(d.article_id)
         same_story = [c for c in clusters
@@ -243,6 +227,19 @@ def _cluster(mentions: Sequence[Mention], groups: dict[str, str], options: Merge
             best = max(fits, key=lambda c: _affinity(c, d, group))
             best.add(d, group, f"{d.article_id}#{d.sentence_index} denial attached to the event it denies")
     return [_event(c, background) for c in clusters]
+
+
+def _place(m: Mention, clusters: list[_Cluster], groups: dict[str, str], options: MergeOptions) -> None:
+    """Add `m` to the cluster it fits best, or start a new one."""
+    group = groups.get(m.article_id)
+    fits = [c for c in clusters if _why_not(c, m, group, options) is None]
+    if fits:
+        best = max(fits, key=lambda c: _affinity(c, m, group))
+        best.add(m, group, _reason(best, m, group))
+    else:
+        c = _Cluster()
+        c.add(m, group, None)
+        clusters.append(c)
 
 
 def _join_clusters(clusters: list[_Cluster], groups: dict[str, str], options: MergeOptions) -> list[_Cluster]:
