@@ -1,8 +1,15 @@
-"""Tests of the SQL store: migrations, idempotent saves, replacement by article, round-trips."""
+"""Tests of the SQL store: migrations, idempotent saves, replacement by article, round-trips.
+
+Tests taking `store_url` (or `store`) run on SQLite and, when SITREP_TEST_PG holds a PostgreSQL
+URL (`.ci/run` starts a throwaway server and sets it), on PostgreSQL too; its tables are dropped
+before each such test.
+"""
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -62,9 +69,33 @@ def _dump(store: Store) -> dict[str, list[tuple]]:
                 for t in store_module.METADATA.sorted_tables}
 
 
+PG_URL = os.environ.get("SITREP_TEST_PG")
+
+
+def _reset_postgres(url: str) -> None:
+    """Drop sitrep's tables (and the test migrations' extras) for a fresh ledger."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE IF EXISTS extra, half")
+            store_module.METADATA.drop_all(conn)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return str(tmp_path / "ledger.db")
+    if not PG_URL:
+        pytest.skip("SITREP_TEST_PG is not set (postgresql+psycopg://... of a server to test against)")
+    _reset_postgres(PG_URL)
+    return PG_URL
+
+
 @pytest.fixture
-def store(tmp_path: Path):
-    with Store(str(tmp_path / "ledger.db")) as s:
+def store(store_url: str):
+    with Store(store_url) as s:
         yield s
 
 
@@ -85,8 +116,8 @@ def test_url_is_used_as_is(tmp_path: Path):
         assert s.name == url
 
 
-def test_migrations_are_recorded_and_reopening_applies_nothing(tmp_path: Path):
-    path = str(tmp_path / "m.db")
+def test_migrations_are_recorded_and_reopening_applies_nothing(store_url: str):
+    path = store_url
     with Store(path) as first:
         assert first.applied == tuple(name for name, _ in MIGRATIONS)
         assert first.migrations() == [name for name, _ in MIGRATIONS]
@@ -95,8 +126,8 @@ def test_migrations_are_recorded_and_reopening_applies_nothing(tmp_path: Path):
         assert again.migrations() == [name for name, _ in MIGRATIONS]
 
 
-def test_new_migrations_run_in_order_once(tmp_path: Path):
-    path = str(tmp_path / "m.db")
+def test_new_migrations_run_in_order_once(store_url: str):
+    path = store_url
     ran: list[str] = []
 
     def add_table(conn: sa.Connection) -> None:
@@ -116,14 +147,14 @@ def test_new_migrations_run_in_order_once(tmp_path: Path):
     assert ran == ["add", "column"]
 
 
-def test_failed_migration_is_rolled_back_and_retried(tmp_path: Path):
-    path = str(tmp_path / "m.db")
+def test_failed_migration_is_rolled_back_and_retried(store_url: str):
+    path = store_url
 
     def broken(conn: sa.Connection) -> None:
         conn.exec_driver_sql("CREATE TABLE half (x INTEGER)")
         conn.exec_driver_sql("THIS IS NOT SQL")
 
-    with pytest.raises(StoreError, match="m.db"):
+    with pytest.raises(StoreError, match="cannot open and migrate"):
         Store(path, migrations=(*MIGRATIONS, ("0002_broken", broken)))
     with Store(path) as s:
         assert "0002_broken" not in s.migrations()
@@ -340,12 +371,17 @@ def _events(draw: st.DrawFn) -> Event:
         merge_reasons=tuple(draw(st.lists(_TEXT, max_size=2))), notes=draw(_TEXT))
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(_events(), max_size=4, unique_by=lambda e: e.event_id))
-def test_save_then_load_gives_back_equal_events(events: list[Event]):
+@given(events=st.lists(_events(), max_size=4, unique_by=lambda e: e.event_id))
+def test_save_then_load_gives_back_equal_events(backend: str, events: list[Event]):
     mention_ids = [m.mention_id for e in events for m in e.mentions]
     assume(len(set(mention_ids)) == len(mention_ids))
-    with Store("sqlite://") as s:
+    if backend == "postgresql" and not PG_URL:
+        pytest.skip("SITREP_TEST_PG is not set")
+    if backend == "postgresql":
+        _reset_postgres(PG_URL)
+    with Store("sqlite://" if backend == "sqlite" else PG_URL) as s:
         _seed(s, "a1", "a2", "a3")
         s.save_events(events)
         loaded = s.load_events(include_background=True)
@@ -354,3 +390,41 @@ def test_save_then_load_gives_back_equal_events(events: list[Event]):
         s.save_events(events)  # idempotent
         assert s.load_events(include_background=True) == loaded
         assert s.count_events(include_background=True) == len(events)
+
+
+# --- several writers (PostgreSQL) ------------------------------------------------------------
+
+def test_concurrent_writers_do_not_duplicate_events():
+    """Two writers replace the events of overlapping articles at once, many times: every save
+    succeeds, and each article ends up cited by exactly one event (no duplicates)."""
+    if not PG_URL:
+        pytest.skip("SITREP_TEST_PG is not set")
+    _reset_postgres(PG_URL)
+    with Store(PG_URL) as s:
+        _seed(s, "a1", "a2", "a3")
+    # Each writer merged article a2 differently (its own event id for it), as two runs would.
+    batches = {"A": [_event("A-a1", (_mention("a1"),)), _event("A-a2", (_mention("a2"),))],
+               "B": [_event("B-a2", (_mention("a2"),)), _event("B-a3", (_mention("a3"),))]}
+    start = threading.Barrier(2)
+    failures: list[BaseException] = []
+
+    def writer(name: str) -> None:
+        try:
+            with Store(PG_URL) as mine:
+                start.wait()
+                for _ in range(25):
+                    mine.save_events(batches[name])
+        except BaseException as err:  # reported below, in the test's thread
+            failures.append(err)
+
+    threads = [threading.Thread(target=writer, args=(name,)) for name in batches]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not failures, failures
+    with Store(PG_URL) as s:
+        events = s.load_events()
+    cited = [a for e in events for a in e.article_ids]
+    assert sorted(cited) == ["a1", "a2", "a3"]
+    assert {e.event_id for e in events} & {"A-a2", "B-a2"} and not {"A-a2", "B-a2"} <= {e.event_id for e in events}

@@ -49,7 +49,7 @@ def _example_corpus() -> Path:
     raise click.ClickException("the example corpus is not installed (examples/corpus is missing)")
 
 
-def _run_with_progress(paths: list[str], db: str) -> int:
+def _run_with_progress(paths: list[str], db: str, *, engine: str = "local", scheduler: str | None = None) -> int:
     with Progress(TextColumn("[bold]extracting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=_err, transient=True) as bar:
         task = bar.add_task("extract", total=None)
@@ -57,7 +57,7 @@ def _run_with_progress(paths: list[str], db: str) -> int:
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        result = run(paths, options=Options(db=db), progress=progress)
+        result = run(paths, options=Options(db=db, engine=engine, scheduler=scheduler), progress=progress)
     for err in result.errors:
         _err.print(f"[red]error[/red] {err}", highlight=False, soft_wrap=True)
     news = [e for e in result.events if not e.background]
@@ -87,7 +87,11 @@ def cli(verbose: int) -> None:
 @cli.command("run")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLite file or database URL.")
-def run_cmd(paths: tuple[str, ...], db: str) -> None:
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Where clean and extract run: this process, or Dask workers (extra 'dask'); same results.")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
+              help="Dask scheduler to use with --engine dask (default: a local cluster on 127.0.0.1).")
+def run_cmd(paths: tuple[str, ...], db: str, engine: str, scheduler: str | None) -> None:
     """Read news files (.txt, .jsonl, .csv, .html or folders) and store their events.
 
     Files that cannot be read are named on stderr and the rest is processed; the exit
@@ -97,7 +101,7 @@ def run_cmd(paths: tuple[str, ...], db: str) -> None:
     Example:
       sitrep run ../shared/corpus/seeds --db seeds.db
     """
-    sys.exit(_run_with_progress(list(paths), db))
+    sys.exit(_run_with_progress(list(paths), db, engine=engine, scheduler=scheduler))
 
 
 @cli.command("export")
@@ -275,6 +279,34 @@ def classify_cmd(tsv: str, output: str | None, text_column: str | None) -> None:
     finally:
         if output:
             out.close()
+
+
+@cli.command("serve")
+@click.option("--db", envvar="SITREP_DB", default=DEFAULT_DB, show_default=True,
+              help="SQLite file or database URL (or SITREP_DB).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback only by default).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--token", envvar="SITREP_TOKEN", default=None,
+              help="Bearer token that POST /articles requires (or SITREP_TOKEN); without one, ingest is off.")
+def serve_cmd(db: str, host: str, port: int, token: str | None) -> None:
+    """Serve the HTTP API (and the web page) over the ledger; OpenAPI docs at /docs.
+
+    \b
+    Example:
+      sitrep serve --db seeds.db
+      SITREP_TOKEN=change-me sitrep serve --db seeds.db --port 8080
+    """
+    try:
+        import uvicorn
+
+        from .api import Settings, create_app
+    except ImportError as err:
+        raise click.ClickException(f"the API needs its extra packages ({err.name} is missing): "
+                                   f"pip install 'sitrep[api]'") from err
+    app = create_app(Settings.from_env(db=db, token=token))
+    _err.print(f"serving {db} on http://{host}:{port} (docs at /docs; ingest "
+               f"{'needs the bearer token' if token else 'is off: no token set'})", highlight=False)
+    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -8,16 +8,17 @@ import io
 import json
 import logging
 import re
-import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import AnyStr
 
 from .errors import FormatError, InputError
 from .records import Article
 
 LOGGER = logging.getLogger(__name__)
 
-__all__ = ["read_articles", "read_article_records", "SUFFIXES"]
+__all__ = ["read_articles", "read_article_records", "SUFFIXES", "MAX_ARTICLE_CHARS", "MAX_RECORD_BYTES"]
 
 # File suffixes read, by format.
 TEXT_SUFFIXES = (".txt",)
@@ -53,6 +54,26 @@ PRECISION_MONTH = 3
 
 # Fields of a JSONL object or CSV row; `text` is the only one required.
 FIELDS = ("id", "url", "outlet", "title", "published", "text")
+
+# Size caps, so that memory stays bounded whatever a scraper writes.
+# The most text kept of one report, in characters; a longer text is cut at a word break with a
+# warning naming the file. 1,000,000 is spaCy's default `nlp.max_length`, so a capped report
+# still parses in one piece; it is some 300 times the longest report in the seed and example
+# corpora (about 3,400 characters).
+MAX_ARTICLE_CHARS = 1_000_000
+# The most bytes of one record: a JSONL line, a CSV row or field, an HTML page. A longer line
+# or row is reported and skipped (a longer page is cut). Four times MAX_ARTICLE_CHARS, so a
+# record whose text is over the cap is still read, and cut with a warning, not lost.
+MAX_RECORD_BYTES = 4 * MAX_ARTICLE_CHARS
+# A cut text ends at the last whitespace within this many characters of the cap, when there is one.
+WORD_BREAK_WINDOW = 1000
+# A .txt or .html file with more unreadable lines than this is not text: reading it stops.
+MAX_BAD_LINES = 100
+# Characters no stored text may hold: NUL (PostgreSQL rejects it) and the unpaired surrogates a
+# JSON escape such as "\ud800" produces (they cannot be encoded as UTF-8).
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
+# Control characters other than tab, LF, FF, CR: what `_looks_binary` counts.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 
 def read_articles(paths: Iterable[str | Path], *,
@@ -119,7 +140,9 @@ def _read_file(path: Path, sink: list[InputError]) -> Iterator[Article]:
 
 
 def _read_txt(path: Path, sink: list[InputError]) -> Article | None:
-    text = _decode(path.read_bytes(), str(path))
+    text = _read_text(path, sink, MAX_ARTICLE_CHARS)
+    if text is None:
+        return None
     published, precision = None, None
     marker = DATE_MARKER.match(text)
     if marker:
@@ -142,34 +165,43 @@ def _split_headline(text: str) -> tuple[str | None, str | None, str]:
         return headline.group("title").strip(), headline.group("outlet").strip(), rest
     line = first.strip()
     followed_by_blank = rest.startswith("\n") or rest.startswith("\r\n") or rest.split("\n", 1)[0].strip() == ""
-    if (newline and followed_by_blank and rest.strip() and len(line) <= MAX_TITLE_CHARS
+    if (newline and line and followed_by_blank and rest.strip() and len(line) <= MAX_TITLE_CHARS
             and len(line.split()) <= MAX_TITLE_WORDS and line[-1] not in TITLE_END_PUNCTUATION):
         return line, None, rest
     return None, None, text
 
 
 def _read_jsonl(path: Path, sink: list[InputError]) -> Iterator[Article]:
+    source, stem = str(path), path.stem
     seen_any = False
     for number, line in _lines(path, sink):
+        if line is None:  # unreadable, already reported
+            seen_any = True
+            continue
         if not line.strip():
             continue
         seen_any = True
         try:
             record = json.loads(line)
         except json.JSONDecodeError as err:
-            _report(sink, InputError(str(path), f"broken JSON ({err.msg} at column {err.colno}); "
-                                                "each line must be one JSON object", line=number))
+            _report(sink, InputError(source, f"broken JSON ({err.msg} at column {err.colno}); "
+                                             "each line must be one JSON object", line=number))
             continue
-        article = _article_from_record(record, str(path), path.stem, number, sink)
+        except (ValueError, RecursionError) as err:  # a number of over 4,300 digits; nesting too deep
+            _report(sink, InputError(source, f"unreadable JSON ({err}); each line must be one "
+                                             "JSON object", line=number))
+            continue
+        article = _article_from_record(record, source, stem, number, sink)
         if article is not None:
             yield article
     if not seen_any:
-        raise InputError(str(path), "is empty")
+        raise InputError(source, "is empty")
 
 
 def _read_csv(path: Path, sink: list[InputError]) -> Iterator[Article]:
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    lines = (line for _, line in _lines(path, sink, keep_ends=True))
+    csv.field_size_limit(MAX_RECORD_BYTES)
+    # An unreadable line (reported by _lines) stands in as an empty one, so line numbers hold.
+    lines = ("\n" if line is None else line for _, line in _lines(path, sink, keep_ends=True))
     reader = csv.reader(lines)
     try:
         header = next(reader)
@@ -189,6 +221,11 @@ def _read_csv(path: Path, sink: list[InputError]) -> Iterator[Article]:
         except StopIteration:
             return
         except csv.Error as err:
+            if "field limit" in str(err):
+                # Past a field this long the parser's place in the file is lost: stop here.
+                raise FormatError(str(path), f"a field is longer than {MAX_RECORD_BYTES:,} characters (an "
+                                             "unclosed quote?); stopped reading the file there",
+                                  line=reader.line_num) from err
             _report(sink, FormatError(str(path), f"broken CSV row ({err})", line=reader.line_num))
             continue
         number = reader.line_num
@@ -208,7 +245,9 @@ def _read_csv(path: Path, sink: list[InputError]) -> Iterator[Article]:
 def _read_html(path: Path, sink: list[InputError]) -> Article | None:
     from trafilatura import extract, extract_metadata  # imported here: slow to import
 
-    html = _decode(path.read_bytes(), str(path))
+    html = _read_text(path, sink, MAX_RECORD_BYTES)
+    if html is None:
+        return None
     text = extract(html, output_format="txt", include_comments=False, include_tables=False,
                    with_metadata=False)
     if not text or not text.strip():
@@ -220,8 +259,8 @@ def _read_html(path: Path, sink: list[InputError]) -> Article | None:
         title, outlet, url = meta.title or None, meta.sitename or None, meta.url or None
         if meta.date:
             published, precision = _date_or_warn(meta.date, str(path), None, sink)
-    return Article(id=path.stem, text=text.strip(), title=title, url=url, outlet=outlet,
-                   published=published, published_precision=precision, source=str(path))
+    return Article(id=path.stem, text=_capped(text.strip(), str(path), None, sink), title=title, url=url,
+                   outlet=outlet, published=published, published_precision=precision, source=str(path))
 
 
 # --- records ----------------------------------------------------------------
@@ -236,14 +275,23 @@ def _article_from_record(record: object, source: str, stem: str, number: int,
         problem = "has no `text`" if text is None else "has an empty or non-string `text`"
         _report(sink, InputError(source, f"{problem}; every record needs the report text", line=number))
         return None
+    if _UNSTORABLE.search(text) is not None:
+        _report(sink, InputError(source, "`text` holds NUL characters or unpaired surrogate escapes "
+                                         "(\\ud800-\\udfff); dropped or replaced them with U+FFFD",
+                                 line=number))
+        text = _storable(text)
+    text = text.strip()
+    if not text:
+        _report(sink, InputError(source, "has an empty `text`; every record needs the report text", line=number))
+        return None
     published, precision = None, None
     raw_date = record.get("published")
     if raw_date not in (None, ""):
         published, precision = _date_or_warn(raw_date, source, number, sink)
-    raw_id = record.get("id")
+    raw_id = _optional_str(record.get("id"))
     return Article(
-        id=str(raw_id) if raw_id not in (None, "") else f"{stem}-{number}",
-        text=text.strip(),
+        id=raw_id or f"{stem}-{number}",
+        text=_capped(text, source, number, sink),
         title=_optional_str(record.get("title")),
         url=_optional_str(record.get("url")),
         outlet=_optional_str(record.get("outlet")),
@@ -256,8 +304,40 @@ def _article_from_record(record: object, source: str, stem: str, number: int,
 def _optional_str(value: object) -> str | None:
     if value is None:
         return None
-    value = str(value).strip()
+    value = _storable(str(value)).strip()
     return value or None
+
+
+def _storable(text: str) -> str:
+    """`text` without NUL characters, its unpaired surrogates replaced with U+FFFD."""
+    if _UNSTORABLE.search(text) is None:
+        return text
+    return _UNSTORABLE.sub(lambda m: "" if m.group() == "\x00" else "\ufffd", text)
+
+
+def _capped(text: str, source: str, line: int | None, sink: list[InputError]) -> str:
+    """`text`, cut to MAX_ARTICLE_CHARS with a warning when longer."""
+    if len(text) <= MAX_ARTICLE_CHARS:
+        return text
+    kept = _cut(text, MAX_ARTICLE_CHARS)
+    _report(sink, InputError(source, f"report text is {len(text):,} characters, over the limit of "
+                                     f"{MAX_ARTICLE_CHARS:,}; kept the first {len(kept):,} (split it "
+                                     "into several reports)", line=line))
+    return kept
+
+
+def _cut(text: str, limit: int) -> str:
+    """The first `limit` characters of `text` at most, ending at a word break when one is near."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    if text[limit].isspace():
+        return head.rstrip()
+    window = head[-WORD_BREAK_WINDOW:]
+    breaks = [k for k, ch in enumerate(window) if ch.isspace()]
+    if breaks:
+        head = head[:len(head) - len(window) + breaks[-1]]
+    return head.rstrip()
 
 
 def _date_or_warn(value: object, source: str, line: int | None,
@@ -265,7 +345,8 @@ def _date_or_warn(value: object, source: str, line: int | None,
     try:
         return _parse_date(value)
     except ValueError:
-        _report(sink, InputError(source, f"invalid publication date {value!r}; kept the article "
+        shown = repr(value) if len(repr(value)) <= 80 else repr(value)[:77] + "..."
+        _report(sink, InputError(source, f"invalid publication date {shown}; kept the article "
                                          "without a date (use YYYY-MM-DD, YYYY-MM or an ISO datetime)",
                                  line=line))
         return None, None
@@ -287,64 +368,192 @@ def _parse_date(value: object) -> tuple[dt.date, int]:
 
 # --- bytes to text ------------------------------------------------------------
 
-def _decode(data: bytes, source: str, line: int | None = None) -> str:
-    """Text of `data`: UTF-16 with a BOM, else UTF-8 (with or without BOM), else cp1252."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encodings: tuple[str, ...] = ("utf-16",)
-    else:
-        if b"\x00" in data[:SNIFF_BYTES]:
-            raise FormatError(source, "looks like binary data (NUL bytes), not text", line=line)
-        encodings = FALLBACK_ENCODINGS
-    for encoding in encodings:
+def _read_text(path: Path, sink: list[InputError], max_chars: int) -> str | None:
+    """The decoded text of a whole file, streamed and cut to `max_chars` (with a warning).
+
+    None when no line of it could be read (each bad line is already reported).
+    """
+    parts: list[str] = []
+    size = bad = 0
+    truncated = False
+    lines = _lines(path, sink, keep_ends=True, split_long=True)
+    try:
+        for _, line in lines:
+            if line is None:
+                bad += 1
+                if bad > MAX_BAD_LINES:
+                    raise FormatError(str(path), f"has more than {MAX_BAD_LINES} unreadable lines; "
+                                                 "it does not look like a text file")
+                continue
+            parts.append(line)
+            size += len(line)
+            if size > max_chars:
+                truncated = True
+                break
+    finally:
+        lines.close()
+    text = "".join(parts)
+    if truncated:
+        text = _cut(text, max_chars)
+        _report(sink, InputError(str(path), f"is longer than {max_chars:,} characters; kept the first "
+                                            f"{len(text):,} and skipped the rest (split it into several "
+                                            "reports)"))
+    if not text.strip():
+        if bad:
+            return None
+        raise InputError(str(path), "is empty or holds only whitespace")
+    return text
+
+
+def _lines(path: Path, sink: list[InputError], *, keep_ends: bool = False,
+           split_long: bool = False) -> Iterator[tuple[int, str | None]]:
+    """Numbered decoded lines of a file, read one at a time; None for a line that cannot be read.
+
+    UTF-16 files (with a BOM) are read through a text wrapper; other files line by line as
+    bytes, each line decoded on its own so one bad line (reported in `sink`) does not spoil
+    the file. A line longer than MAX_RECORD_BYTES is reported and skipped, or with
+    `split_long` (running text, not records) handed on in pieces under the same number.
+    """
+    source = str(path)
+    mix = _EncodingMix()
+    with path.open("rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+        handle.seek(0)
+        try:
+            if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                stream = io.TextIOWrapper(handle, encoding="utf-16", newline="")
+                try:
+                    for number, line in _bounded_lines(stream.readline, MAX_RECORD_BYTES // 2,
+                                                       split_long=split_long):
+                        if line is None:
+                            _report(sink, _too_long(source, number))
+                        yield number, line if keep_ends or line is None else line.rstrip("\r\n")
+                except UnicodeDecodeError as err:
+                    raise InputError(source, f"broken UTF-16 ({err.reason})") from err
+                return
+            if b"\x00" in head:
+                raise FormatError(source, "looks like binary data (NUL bytes), not text")
+            if _looks_binary(head.decode("latin-1")):
+                raise FormatError(source, "looks like binary data (control characters), not text")
+            first = True
+            for number, raw in _bounded_lines(handle.readline, MAX_RECORD_BYTES, split_long=split_long,
+                                              boundary=_utf8_boundary):
+                if raw is None:
+                    _report(sink, _too_long(source, number))
+                    yield number, None
+                    continue
+                if first and raw.startswith(codecs.BOM_UTF8):
+                    raw = raw[len(codecs.BOM_UTF8):]
+                first = False
+                try:
+                    line, encoding = _decode(raw, source, number)
+                except InputError as err:
+                    _report(sink, err)
+                    yield number, None
+                    continue
+                mix.note(number, line, encoding)
+                yield number, line if keep_ends else line.rstrip("\r\n")
+        finally:
+            mix.report(source, sink)
+
+
+def _bounded_lines(readline: Callable[[int], AnyStr], limit: int, *, split_long: bool,
+                   boundary: Callable[[AnyStr], int] | None = None) -> Iterator[tuple[int, AnyStr | None]]:
+    """Numbered lines from `readline`, none held longer than `limit`.
+
+    A longer line comes as None (skipped), or with `split_long` in pieces; `boundary` says
+    where a piece may end (not inside a UTF-8 character).
+    """
+    number = 0
+    inside = False  # in the middle of a long line
+    pending = None  # the end of a piece held back for the next one
+    while True:
+        chunk = readline(limit)
+        if not chunk:
+            if pending:
+                yield number, pending
+            return
+        ends = chunk[-1:] in ("\n", b"\n")
+        if not inside:
+            number += 1
+            if ends or len(chunk) < limit:
+                yield number, chunk
+                continue
+        was_inside, inside = inside, not ends
+        if not split_long:
+            if not was_inside:
+                yield number, None
+            continue
+        piece = pending + chunk if pending else chunk
+        pending = None
+        if inside and boundary is not None:
+            cut = boundary(piece)
+            piece, pending = piece[:cut], piece[cut:]
+        yield number, piece
+
+
+def _utf8_boundary(data: bytes) -> int:
+    """The length of the longest start of `data` that does not end inside a UTF-8 character."""
+    for back in range(1, min(4, len(data)) + 1):
+        byte = data[-back]
+        if byte < 0x80:
+            return len(data)
+        if byte >= 0xC0:  # the lead byte of a character of 2, 3 or 4 bytes
+            need = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+            return len(data) if back >= need else len(data) - back
+    return len(data)
+
+
+def _too_long(source: str, number: int) -> FormatError:
+    return FormatError(source, f"line is longer than {MAX_RECORD_BYTES:,} bytes; skipped it (a record "
+                               "must fit on one line under the limit)", line=number)
+
+
+def _decode(data: bytes, source: str, line: int) -> tuple[str, str]:
+    """The text of one line and its encoding: UTF-8, else cp1252."""
+    if b"\x00" in data:
+        raise FormatError(source, "looks like binary data (NUL bytes), not text", line=line)
+    for encoding in FALLBACK_ENCODINGS:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
         if _looks_binary(text):
             raise FormatError(source, "looks like binary data (control characters), not text", line=line)
-        if not text.strip() and line is None:
-            raise InputError(source, "is empty or holds only whitespace")
-        return text
-    raise InputError(source, f"cannot be decoded as any of {', '.join(encodings)}; save it as UTF-8",
+        return text, encoding
+    raise InputError(source, f"cannot be decoded as any of {', '.join(FALLBACK_ENCODINGS)}; save it as UTF-8",
                      line=line)
 
 
 def _looks_binary(text: str) -> bool:
     sample = text[:SNIFF_BYTES]
-    if not sample:
+    if not sample or _CONTROL.search(sample) is None:
         return False
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
-    return controls / len(sample) > MAX_CONTROL_SHARE
+    return len(_CONTROL.findall(sample)) / len(sample) > MAX_CONTROL_SHARE
 
 
-def _lines(path: Path, sink: list[InputError], *, keep_ends: bool = False) -> Iterator[tuple[int, str]]:
-    """Numbered decoded lines of a file, read one at a time.
+@dataclass(slots=True)
+class _EncodingMix:
+    """Whether a file mixes UTF-8 lines with lines that only cp1252 reads."""
 
-    UTF-16 files (with a BOM) are read through a text wrapper; other files line by line as
-    bytes, each line decoded on its own so one bad line does not spoil the file.
-    """
-    with path.open("rb") as handle:
-        head = handle.read(SNIFF_BYTES)
-        handle.seek(0)
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            stream = io.TextIOWrapper(handle, encoding="utf-16", newline="")
-            try:
-                for number, line in enumerate(stream, start=1):
-                    yield number, line if keep_ends else line.rstrip("\r\n")
-            except UnicodeDecodeError as err:
-                raise InputError(str(path), f"broken UTF-16 ({err.reason})") from err
-            return
-        if b"\x00" in head:
-            raise FormatError(str(path), "looks like binary data (NUL bytes), not text")
-        for number, raw in enumerate(handle, start=1):
-            if number == 1 and raw.startswith(codecs.BOM_UTF8):
-                raw = raw[len(codecs.BOM_UTF8):]
-            try:
-                line = _decode(raw, str(path), line=number)
-            except InputError as err:
-                _report(sink, err)
-                continue
-            yield number, line if keep_ends else line.rstrip("\r\n")
+    utf8: bool = False  # a line held UTF-8 beyond ASCII
+    legacy: int = 0  # lines read as cp1252
+    first_legacy: list[int] = field(default_factory=list)
+
+    def note(self, number: int, line: str, encoding: str) -> None:
+        if encoding == "cp1252":
+            self.legacy += 1
+            if len(self.first_legacy) < 5:
+                self.first_legacy.append(number)
+        elif not line.isascii():
+            self.utf8 = True
+
+    def report(self, source: str, sink: list[InputError]) -> None:
+        if self.utf8 and self.legacy:
+            where = ", ".join(map(str, self.first_legacy)) + (", ..." if self.legacy > len(self.first_legacy) else "")
+            _report(sink, InputError(source, f"mixes encodings: {self.legacy} line(s) are not UTF-8 and were "
+                                             f"read as cp1252 (line {where}); check them and save the file "
+                                             "as UTF-8"))
 
 
 def _report(sink: list[InputError], err: InputError) -> None:

@@ -1,0 +1,190 @@
+"""The API's request and response bodies (pydantic models, shown in the OpenAPI schema at /docs)."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from pydantic import BaseModel, ConfigDict, Field
+
+LOGGER = logging.getLogger(__name__)
+
+__all__ = [
+    "EventSummary",
+    "EventList",
+    "ClaimOut",
+    "MentionOut",
+    "ArticleRef",
+    "EventDetail",
+    "Span",
+    "ArticleOut",
+    "ArticleList",
+    "ArticleIn",
+    "IngestResult",
+    "TimelineRow",
+    "Timeline",
+    "ErrorOut",
+]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class EventSummary(_Out):
+    """One event as a list shows it; `fatalities` is ACLED's (best estimate, 0 when none)."""
+
+    event_id: str
+    event_id_cnty: str = Field(description="ACLED-style id: ISO 3166-1 alpha-3 + event_id")
+    event_date: dt.date
+    date_min: dt.date
+    date_max: dt.date
+    time_precision: int = Field(description="1 = day, 2 = within a week, 3 = month")
+    event_type: str
+    sub_event_type: str
+    actors: list[str]
+    country: str | None
+    admin1: str | None
+    admin2: str | None
+    admin3: str | None
+    location: str | None
+    latitude: float | None
+    longitude: float | None
+    geo_precision: int | None
+    fatalities: int
+    fatalities_low: int | None
+    fatalities_high: int | None
+    n_reports: int
+    article_ids: list[str]
+    status: str
+    denied_by: list[str]
+    background: bool = Field(description="history recalled as context, not a new event")
+    notes: str = Field(description="ACLED-style notes, as in the CSV export")
+
+
+class EventList(_Out):
+    data: list[EventSummary]
+    count: int = Field(description="how many events match the filters in all (not just this page)")
+
+
+class ClaimOut(_Out):
+    """One source's statement of a figure or of the event, with the sentence it came from."""
+
+    claim_id: str
+    kind: str
+    n: int | None
+    low: int | None
+    high: int | None
+    qualifier: str | None
+    side: str | None
+    claimant: str | None
+    claimant_text: str | None
+    stance: str
+    estimated: bool
+    article_id: str
+    outlet: str | None
+    sentence: str
+    start: int = Field(description="offset of the sentence in the article's text")
+    end: int
+
+
+class MentionOut(_Out):
+    """One report of the event in one article."""
+
+    article_id: str
+    sentence: str
+    start: int
+    end: int
+    trigger: str
+    event_type: str
+    sub_event_type: str
+    stance: str
+    claimant: str | None
+    place_text: str | None
+    outlet: str | None
+    background: bool
+
+
+class ArticleRef(_Out):
+    id: str
+    title: str | None
+    url: str | None
+    outlet: str | None
+    published: dt.date | None
+
+
+class EventDetail(EventSummary):
+    """An event with every claim, mention and the reasons its reports were merged."""
+
+    claims: list[ClaimOut]
+    mentions: list[MentionOut]
+    merge_reasons: list[str]
+    articles: list[ArticleRef]
+
+
+class Span(_Out):
+    """A sentence of an article that produced a mention (kind "mention") or a claim (kind "claim")."""
+
+    start: int
+    end: int
+    event_id: str
+    kind: str
+    detail: str = Field(description="the trigger word of a mention, or the claim's kind")
+    background: bool
+
+
+class ArticleOut(_Out):
+    """A stored article: its original text (untrusted: render as text) and the spans that made events."""
+
+    id: str
+    title: str | None
+    url: str | None
+    outlet: str | None
+    published: dt.date | None
+    text: str
+    spans: list[Span]
+
+
+class ArticleList(_Out):
+    data: list[ArticleRef]
+    count: int
+
+
+class ArticleIn(BaseModel):
+    """A report to ingest; only `text` is required (an id is made from the text when missing)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str | None = Field(default=None, max_length=500)
+    url: str | None = None
+    outlet: str | None = None
+    title: str | None = None
+    published: str | None = Field(default=None, description="YYYY-MM-DD or YYYY-MM")
+    text: str = Field(min_length=1)
+
+
+class IngestResult(_Out):
+    articles_read: int
+    articles_extracted: int
+    articles_unchanged: int
+    article_ids: list[str]
+    event_ids: list[str] = Field(description="events (background included) that cite the articles sent")
+    events: int = Field(description="how many of those are not background")
+    errors: list[str]
+
+
+class TimelineRow(_Out):
+    period: str = Field(description="2022-05-06 (day), 2022-W18 (ISO week) or 2022-05 (month)")
+    start: dt.date
+    end: dt.date
+    key: str = Field(description="the event type, the actor, or 'all'")
+    events: int
+    fatalities: int
+
+
+class Timeline(_Out):
+    data: list[TimelineRow]
+    count: int
+
+
+class ErrorOut(BaseModel):
+    detail: str | list | dict
