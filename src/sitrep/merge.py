@@ -23,6 +23,8 @@ _JOINABLE = {
     frozenset({"Battles", "Explosions/Remote violence"}),
     frozenset({"Battles", "Strategic developments"}),
     frozenset({"Battles", "Violence against civilians"}),
+    # civilians killed by a bombing or shelling: ACLED codes the explosion, a report may say "killed"
+    frozenset({"Explosions/Remote violence", "Violence against civilians"}),
 }
 _TYPE_RANK = {"Battles": 0, "Explosions/Remote violence": 1, "Violence against civilians": 2,
               "Riots": 3, "Protests": 4, "Strategic developments": 5}
@@ -100,7 +102,7 @@ def _why_not(c: _Cluster, m: Mention, group: str | None, options: MergeOptions) 
         return "different district"
     if not _dates_fit(c, m, options.day_slack):
         return "different dates"
-    if m.actors and c.actors and not (set(m.actors) & c.actors) and not (
+    if m.actors and c.actors and not _families(m.actors) & _families(c.actors) and not (
             _only_generic(m.actors) or _only_generic(c.actors)):
         return "no actor in common"
     ctype = c.event_type
@@ -144,6 +146,15 @@ _GENERIC_PREFIXES = ("Unidentified Armed Group", "Civilians")
 def _is_toll_only(m: Mention) -> bool:
     """A mention made of a casualty figure alone, with no event word: it takes its event's type."""
     return not m.event_type and m.stance != "denies" and any(cl.kind != "event" for cl in m.claims)
+
+
+def _families(actors) -> set[str]:
+    """Actors with the movements they belong to: a report of ISKP and one of the Islamic State
+    may tell of one bombing."""
+    from .extract.actors import load_lexicon
+
+    lexicon = load_lexicon()
+    return {name for a in actors for name in lexicon.family(a)}
 
 
 def _only_generic(actors) -> bool:

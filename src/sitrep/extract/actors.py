@@ -59,6 +59,7 @@ class ActorLexicon:
         self.aliases: dict[str, str] = {}
         self.cased: dict[str, str] = {}
         self.people: dict[str, str] = {}
+        self.part_of: dict[str, tuple[str, ...]] = {}
         try:
             for entry in data["actors"]:
                 name = entry["canonical"]
@@ -71,6 +72,7 @@ class ActorLexicon:
                     active_until=dt.date.fromisoformat(until) if until else None,
                 )
                 self.aliases[name.lower()] = name
+                self.part_of[name] = tuple(entry.get("part_of", ()))
                 for alias in entry.get("aliases", ()):
                     self.aliases[alias.lower()] = name
                 for alias in entry.get("aliases_cased", ()):
@@ -102,6 +104,10 @@ class ActorLexicon:
             if person.lower() == key:
                 return canon
         return None
+
+    def family(self, canonical: str) -> frozenset[str]:
+        """The actor and the movements it is part of (ISKP -> ISKP, Islamic State)."""
+        return frozenset((canonical, *self.part_of.get(canonical, ())))
 
     def info(self, canonical: str) -> ActorInfo | None:
         return self.actors.get(canonical)
