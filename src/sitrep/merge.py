@@ -117,11 +117,13 @@ def _why_not(c: _Cluster, m: Mention, group: str | None, options: MergeOptions) 
             return "different types without a common day"
     if not _same_story(c, m, group):
         # Another outlet's report joins an event on a specific detail they share (the district,
-        # or a figure) when it gives no date of its own or names an armed actor the event does not have.
+        # or a figure) when it gives no date or place of its own, or names an armed actor the
+        # event does not have.
         vague = _vague_date(m)
-        newcomer = bool(c.actors) and any(a not in c.actors and not a.startswith("Civilians") for a in m.actors)
-        if (vague or newcomer) and not (
-                (m.place and m.place.admin2 and m.place.admin2 == c.admin2) or _shared_figure(c, m)):
+        known = _families(c.actors)
+        newcomer = bool(c.actors) and any(not (_families([a]) & known) and not a.startswith("Civilians")
+                                          for a in m.actors)
+        if (vague or newcomer) and not _shared_detail(c, m):
             return "vague date or new actor, and no shared detail"
     if m.event_type and ctype and m.event_type == ctype:
         sub_c = collections.Counter(x.sub_event_type for x in c.mentions if x.event_type == ctype)
@@ -168,6 +170,11 @@ def _vague_date(m: Mention) -> bool:
 
 def _same_story(c: _Cluster, m: Mention, group: str | None) -> bool:
     return any(x.article_id == m.article_id for x in c.mentions) or bool(group and group in c.groups)
+
+
+def _shared_detail(c: _Cluster, m: Mention) -> bool:
+    """A specific detail two reports share: the district, or a figure."""
+    return bool(m.place and m.place.admin2 and m.place.admin2 == c.admin2) or _shared_figure(c, m)
 
 
 def _shared_figure(c: _Cluster, m: Mention) -> bool:

@@ -42,6 +42,14 @@ COUNTRY_VOTE = 2
 INHERITED_PREFIX = "context: "
 FALLBACK_TEXTS = ("publication date", "publication month", "statement date")
 _PLACE_LABELS = ("GPE", "LOC", "FAC", "ORG", "NORP")
+# Nouns after which "of X" names a place ("on the outskirts of Dori", "north of Kabul").
+_SPATIAL_NOUNS = frozenset({"outskirts", "edge", "north", "south", "east", "west", "centre", "center", "suburb",
+                            "heart", "vicinity", "town", "city", "village", "district", "province", "region",
+                            "area", "outskirt", "countryside", "border"})
+# Entity types that are never places ("in March", "at 5pm", "in 2001").
+_NOT_PLACE_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "EVENT"})
+# Prepositions whose object is a place.
+_LOCATIVE_PREPS = frozenset({"in", "near", "at", "outside", "around", "inside", "into", "across", "towards", "toward"})
 # Nouns that make the place name before them the name of a facility ("Hesarak base").
 _FACILITY_NOUNS = frozenset({"base", "airbase", "airfield", "airport", "camp", "prison", "jail", "hospital",
                              "checkpoint", "outpost", "garrison", "barracks", "school", "university",
@@ -121,7 +129,7 @@ class Extractor:
                 published: dict[str, tuple[dt.date, int]] | None = None) -> Iterator[list[Mention]]:
         """Mentions per article, in input order; `published` overrides publication dates."""
         published = published or {}
-        texts = (a.text for a in articles)
+        texts = (_parseable(a, self.nlp.max_length) for a in articles)
         docs = self.nlp.pipe(texts, batch_size=self.options.batch_size, n_process=self.options.n_process)
         for art, doc in zip(articles, docs):
             pub = published.get(art.id)
@@ -252,6 +260,15 @@ class Extractor:
         if country:
             candidates.extend((s, e) for _, s, e in self._place_matcher(country)(doc))
         candidates.extend((ent.start, ent.end) for ent in doc.ents if ent.label_ in _PLACE_LABELS)
+        if country:
+            # A proper noun after "near", "in", "outside" ... is a place even when the tagger calls
+            # it a person ("an army post near Dori"): it counts if the gazetteer knows it there.
+            for tok in doc:
+                locative = tok.head.lower_ in _LOCATIVE_PREPS or (
+                    tok.head.lower_ == "of" and tok.head.head.lemma_.lower() in _SPATIAL_NOUNS)
+                if tok.pos_ == "PROPN" and tok.dep_ == "pobj" and locative and tok.ent_type_ not in _NOT_PLACE_ENTS:
+                    start = min([c.i for c in tok.children if c.dep_ == "compound"] + [tok.i])
+                    candidates.append((start, tok.i + 1))
         # Longest first; a place never overlaps an actor name ("Panjshiris" are people).
         candidates.sort(key=lambda se: (-(se[1] - se[0]), se[0]))
         taken: set[int] = set()
@@ -305,6 +322,11 @@ class Extractor:
         def nearest(i: int) -> _Unit:
             return min(units, key=lambda u: (abs(u.i - i), u.i))
 
+        for h in places:
+            nearest(h.start).places.append(h)
+        for t in tolls:
+            anchor = t.victim_i if t.victim_i is not None else _token_at(sent, t.start)
+            nearest(anchor).tolls.append(t)
         anchors = _anchors(units, sent.doc)
         for d in dates:
             tok_i = _token_at(sent, sent.start_char + d.start)
@@ -313,11 +335,6 @@ class Extractor:
                 nearest(tok_i).said.append(d)
             elif role == "event":
                 (owner or nearest(tok_i)).dates.append(d)
-        for h in places:
-            nearest(h.start).places.append(h)
-        for t in tolls:
-            anchor = t.victim_i if t.victim_i is not None else _token_at(sent, t.start)
-            nearest(anchor).tolls.append(t)
         return _fold_units(units)
 
     def _denial_unit(self, sent: Span, dates: list[DateMention], places: list[_PlaceHit]) -> _Unit:
@@ -602,6 +619,12 @@ def _anchors(units: list[_Unit], doc: Doc) -> dict[int, _Unit]:
     verbs = load_cues()["reporting_verbs"]
     anchors: dict[int, _Unit] = {u.i: u for u in units}
     for u in units:
+        # "17 soldiers were killed on Monday when militants ambushed ...": the toll's verb too.
+        for toll in u.tolls:
+            if toll.victim_i is not None and doc[toll.victim_i].head.pos_ in ("VERB", "AUX", "ADJ"):
+                verb = doc[toll.victim_i].head
+                if verb.lemma_.lower() not in verbs:
+                    anchors.setdefault(verb.i, u)
         node = doc[u.i]
         hops = 0
         while node.pos_ not in ("VERB", "AUX") and node.dep_ in _NOMINAL_PATH and node.head is not node and hops < 4:
@@ -659,6 +682,15 @@ def _unrealised(tok) -> bool:
 
 def _too_old(when: DateRange | None, published: dt.date | None) -> bool:
     return bool(when and published and (published - when.date_max).days > HISTORY_HORIZON_DAYS)
+
+
+def _parseable(art: CleanArticle, limit: int) -> str:
+    """The article's text, cut to `limit` (the pipeline's nlp.max_length) with a warning: spaCy refuses longer texts."""
+    if len(art.text) <= limit:
+        return art.text
+    LOGGER.warning("%s: the cleaned text has %d characters, over the parser's limit of %d (nlp.max_length); "
+                   "only the first %d are read", art.id, len(art.text), limit, limit)
+    return art.text[:limit]
 
 
 def _paragraph_starts(text: str) -> list[int]:
