@@ -58,7 +58,12 @@ def test_edited_article_replaces_its_old_mentions(tmp_path):
     path.write_text(json.dumps(story) + "\n", encoding="utf-8")
     result = run([path], options=Options(db=db))
     assert result.articles_extracted == 1
-    assert [e.fatalities_best for e in _ledger(db)] == [11]
+    [event] = _ledger(db)
+    assert event.fatalities_best == 11
+    # the living ledger keeps the figure it replaced
+    with Store(db) as store:
+        history = store.event_history(event.event_id)
+    assert [h["fatalities_best"] for h in history] == [9, 11]
 
 
 def test_undated_copy_inherits_the_date_of_its_syndicated_twin(tmp_path):

@@ -183,6 +183,7 @@ def show_cmd(event_id: str, db: str) -> None:
 
     with Store(db) as store:
         event = store.get_event(event_id)
+        history = store.event_history(event.event_id) if event is not None else []
     if event is None:
         raise click.ClickException(f"no event {event_id!r} in {db} (see `sitrep events --db {db}`)")
     p = event.place
@@ -207,6 +208,12 @@ def show_cmd(event_id: str, db: str) -> None:
         who = (cl.claimant or "?") + (f" ({cl.claimant_text})" if cl.claimant_text else "")
         table.add_row(who, cl.stance, what, f"{cl.article_id} [{cl.start}:{cl.end}]", cl.sentence)
     _out.print(table)
+    if len(history) > 1:
+        _out.print("[bold]history[/bold] (a later report changed the event)")
+        for h in history:
+            _out.print(f"  {h['recorded_at']:%Y-%m-%d %H:%M} {h['date']} {h['sub_event_type']}, deaths "
+                       f"{h['fatalities_low']}/{h['fatalities_best']}/{h['fatalities_high']}, "
+                       f"{h['n_reports']} reports, {h['status']}", highlight=False)
     if event.merge_reasons:
         _out.print("[bold]why these reports are one event[/bold]")
         for reason in event.merge_reasons:

@@ -24,7 +24,7 @@ from .store import Store
 
 LOGGER = logging.getLogger(__name__)
 
-__all__ = ["Options", "RunResult", "run", "process_articles", "publication_dates", "keep_event_ids", "same_story"]
+__all__ = ["Options", "RunResult", "run", "ingest", "process_articles", "publication_dates", "keep_event_ids", "same_story"]
 
 DEFAULT_DB = "sitrep.db"
 # Share of the shorter report found in the other above which two reports are copies of one story
@@ -236,23 +236,31 @@ def run(paths: Iterable[str | Path], *, options: Options | None = None, gazettee
     incoming = list(read_articles(paths, errors=errors))
     # exclusive(): concurrent runs on one PostgreSQL ledger take turns, from read to write.
     with Store(options.db) as store, store.exclusive():
-        known = store.article_hashes()
-        by_id: dict[str, Article] = {a.id: a for a in store.load_articles()}
-        changed = {a.id for a in incoming if known.get(a.id) != a.content_id}
-        for a in incoming:
-            by_id[a.id] = a
-        articles = [by_id[k] for k in sorted(by_id)]
-        previous = store.load_events(include_background=True)
-        stored_mentions = [m for e in previous for m in e.mentions]
-        events, groups, cleaned = _engine(options)(
-            articles, options=options, gazetteer=gazetteer, stored_mentions=stored_mentions,
-            extract_ids=changed, progress=progress)
-        events = keep_event_ids(events, previous)
-        group_of = {aid: g.group_id for g in groups for aid in g.article_ids}
-        store.save_articles((c.article, c.text, group_of.get(c.id)) for c in cleaned)
-        store.save_events(events, articles=[c.id for c in cleaned])
+        return ingest(incoming, store, options=options, gazetteer=gazetteer, progress=progress, errors=errors)
+
+
+def ingest(incoming: Sequence[Article], store: Store, *, options: Options, gazetteer: Gazetteer | None = None,
+           progress: Progress | None = None, errors: Sequence[InputError] = ()) -> RunResult:
+    """Add articles already read to the ledger in `store`: extract the new or changed ones, merge
+    anew over every stored article, keep event ids, and save it all in one transaction."""
+    latest: dict[str, Article] = {a.id: a for a in incoming}  # the last copy of an id wins
+    known = store.article_hashes()
+    by_id: dict[str, Article] = {a.id: a for a in store.load_articles()}
+    changed = {a.id for a in latest.values() if known.get(a.id) != a.content_id}
+    by_id.update(latest)
+    articles = [by_id[k] for k in sorted(by_id)]
+    previous = store.load_events(include_background=True)
+    stored_mentions = [m for e in previous for m in e.mentions]
+    events, groups, cleaned = _engine(options)(
+        articles, options=options, gazetteer=gazetteer, stored_mentions=stored_mentions,
+        extract_ids=changed, progress=progress)
+    events = keep_event_ids(events, previous)
+    group_of = {aid: g.group_id for g in groups for aid in g.article_ids}
+    # One transaction: a run killed here leaves the ledger as it was before the run.
+    store.save_run(((c.article, c.text, group_of.get(c.id)) for c in cleaned), events,
+                   scope=[c.id for c in cleaned])
     return RunResult(
-        articles_read=len(incoming), articles_extracted=len(changed),
-        articles_unchanged=len(incoming) - len(changed), errors=tuple(errors), groups=tuple(groups),
+        articles_read=len(latest), articles_extracted=len(changed),
+        articles_unchanged=len(latest) - len(changed), errors=tuple(errors), groups=tuple(groups),
         events=tuple(events),
     )

@@ -163,6 +163,22 @@ CLAIMS = sa.Table(
     sa.Index("ix_claims_mention_id", "mention_id"),
 )
 
+# One row per version of an event: written when an event first appears and whenever a later
+# report changes it (ACLED's living database: a figure revised keeps the figure it replaced).
+EVENT_HISTORY = sa.Table(
+    "event_history", METADATA,
+    sa.Column("event_id", sa.String, primary_key=True),
+    sa.Column("fingerprint", sa.String(64), primary_key=True),
+    sa.Column("recorded_at", sa.DateTime, nullable=False),  # naive UTC
+    sa.Column("date", sa.Date, nullable=False),
+    sa.Column("sub_event_type", sa.Text, nullable=False),
+    sa.Column("fatalities_low", sa.Integer),
+    sa.Column("fatalities_best", sa.Integer),
+    sa.Column("fatalities_high", sa.Integer),
+    sa.Column("n_reports", sa.Integer, nullable=False),
+    sa.Column("status", sa.Text, nullable=False),
+)
+
 EVENT_ARTICLES = sa.Table(
     "event_articles", METADATA,
     sa.Column("event_id", sa.String, sa.ForeignKey("events.event_id"), primary_key=True),
@@ -206,9 +222,14 @@ def _m0002_event_filter_index(conn: Connection) -> None:
         conn.exec_driver_sql(statement)
 
 
+def _m0003_event_history(conn: Connection) -> None:
+    EVENT_HISTORY.create(conn, checkfirst=True)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     ("0001_initial", _m0001_initial),
     ("0002_event_filter_index", _m0002_event_filter_index),
+    ("0003_event_history", _m0003_event_history),
 )
 
 
@@ -403,6 +424,18 @@ class Store:
         An article stored with the same fields is left alone; `ingested_at` changes only when the
         text does.
         """
+        with self._write("save articles") as conn:
+            return self._save_articles(conn, articles)
+
+    def save_run(self, articles: Iterable[tuple[Article, str, str | None]], events: Sequence[Event], *,
+                 scope: Iterable[str] | None = None) -> None:
+        """Save a run's articles and its events in ONE transaction: a run killed half-way leaves the
+        ledger as it was, never articles marked done whose events are missing."""
+        with self._write("save the run") as conn:
+            self._save_articles(conn, articles)
+            self._save_events(conn, events, articles=scope)
+
+    def _save_articles(self, conn: Connection, articles: Iterable[tuple[Article, str, str | None]]) -> int:
         incoming: dict[str, dict] = {}
         for article, clean_text, group in articles:
             incoming[article.id] = _article_row(article, clean_text, group)
@@ -410,28 +443,27 @@ class Store:
             return 0
         now = _utcnow()
         inserts, updates = [], []
-        with self._write("save articles") as conn:
-            existing: dict[str, dict] = {}
-            for chunk in _chunks(sorted(incoming), IN_CHUNK):
-                rows = conn.execute(sa.select(ARTICLES).where(ARTICLES.c.id.in_(chunk))).mappings()
-                existing.update((r["id"], dict(r)) for r in rows)
-            for article_id, row in incoming.items():
-                old = existing.get(article_id)
-                if old is None:
-                    inserts.append({**row, "ingested_at": now})
-                    continue
-                same_text = old["content_hash"] == row["content_hash"]
-                if same_text and all(old[k] == v for k, v in row.items()):
-                    continue
-                updates.append({**row, "_id": article_id,
-                                "ingested_at": old["ingested_at"] if same_text else now})
-            for chunk in _chunks(inserts, INSERT_CHUNK):
-                conn.execute(sa.insert(ARTICLES), list(chunk))
-            if updates:
-                stmt = (sa.update(ARTICLES).where(ARTICLES.c.id == sa.bindparam("_id"))
-                        .values({k: sa.bindparam(k) for k in updates[0] if k not in ("_id", "id")}))
-                for chunk in _chunks(updates, INSERT_CHUNK):
-                    conn.execute(stmt, list(chunk))
+        existing: dict[str, dict] = {}
+        for chunk in _chunks(sorted(incoming), IN_CHUNK):
+            rows = conn.execute(sa.select(ARTICLES).where(ARTICLES.c.id.in_(chunk))).mappings()
+            existing.update((r["id"], dict(r)) for r in rows)
+        for article_id, row in incoming.items():
+            old = existing.get(article_id)
+            if old is None:
+                inserts.append({**row, "ingested_at": now})
+                continue
+            same_text = old["content_hash"] == row["content_hash"]
+            if same_text and all(old[k] == v for k, v in row.items()):
+                continue
+            updates.append({**row, "_id": article_id,
+                            "ingested_at": old["ingested_at"] if same_text else now})
+        for chunk in _chunks(inserts, INSERT_CHUNK):
+            conn.execute(sa.insert(ARTICLES), list(chunk))
+        if updates:
+            stmt = (sa.update(ARTICLES).where(ARTICLES.c.id == sa.bindparam("_id"))
+                    .values({k: sa.bindparam(k) for k in updates[0] if k not in ("_id", "id")}))
+            for chunk in _chunks(updates, INSERT_CHUNK):
+                conn.execute(stmt, list(chunk))
         LOGGER.info("%s: %d articles added, %d updated, %d unchanged", self.name, len(inserts),
                     len(updates), len(incoming) - len(inserts) - len(updates))
         return len(inserts) + len(updates)
@@ -468,6 +500,11 @@ class Store:
         then the new events are inserted. Saving the same events twice changes nothing; pass
         `articles` to also drop the events of articles that no longer yield any.
         """
+        with self._write("save events") as conn:
+            self._save_events(conn, events, articles=articles)
+
+    def _save_events(self, conn: Connection, events: Sequence[Event], *,
+                     articles: Iterable[str] | None = None) -> None:
         events = list(events)
         cited = {m.article_id for e in events for m in e.mentions}
         scope = set(cited if articles is None else articles) | cited
@@ -479,40 +516,69 @@ class Store:
             mention_rows.extend(_mention_row(event.event_id, seq, m) for seq, m in enumerate(event.mentions))
             claim_rows.extend(_claim_rows(event))
         new_mentions = [r["mention_id"] for r in mention_rows]
-        with self._write("save events") as conn:
-            stored = set()
-            for chunk in _chunks(sorted(cited), IN_CHUNK):
-                stored.update(conn.execute(sa.select(ARTICLES.c.id).where(ARTICLES.c.id.in_(chunk))).scalars())
-            missing = sorted(cited - stored)
-            if missing:
-                raise StoreError(f"{self.name}: cannot save events: they cite {len(missing)} articles that "
-                                 f"are not stored ({', '.join(missing[:5])}); save_articles() them first")
-            doomed = set(r["event_id"] for r in event_rows)
-            for chunk in _chunks(sorted(scope), IN_CHUNK):
-                doomed.update(conn.execute(sa.select(EVENT_ARTICLES.c.event_id)
-                                           .where(EVENT_ARTICLES.c.article_id.in_(chunk))).scalars())
-                doomed.update(conn.execute(sa.select(MENTIONS.c.event_id)
-                                           .where(MENTIONS.c.article_id.in_(chunk))).scalars())
-            for chunk in _chunks(new_mentions, IN_CHUNK):
-                doomed.update(conn.execute(sa.select(MENTIONS.c.event_id)
-                                           .where(MENTIONS.c.mention_id.in_(chunk))).scalars())
-            previous: dict[str, tuple[str, dt.datetime]] = {}
-            for chunk in _chunks(sorted(doomed), IN_CHUNK):
-                rows = conn.execute(sa.select(EVENTS.c.event_id, EVENTS.c.fingerprint, EVENTS.c.updated_at)
-                                    .where(EVENTS.c.event_id.in_(chunk)))
-                previous.update((r.event_id, (r.fingerprint, r.updated_at)) for r in rows)
-                for table in (CLAIMS, MENTIONS, EVENT_ARTICLES, EVENTS):
-                    conn.execute(sa.delete(table).where(table.c.event_id.in_(chunk)))
-            now = _utcnow()
-            for row in event_rows:
-                old = previous.get(row["event_id"])
-                row["updated_at"] = old[1] if old and old[0] == row["fingerprint"] else now
-            for table, rows in ((EVENTS, event_rows), (MENTIONS, mention_rows),
-                                (CLAIMS, claim_rows), (EVENT_ARTICLES, link_rows)):
-                for chunk in _chunks(rows, INSERT_CHUNK):
-                    conn.execute(sa.insert(table), list(chunk))
+        stored = set()
+        for chunk in _chunks(sorted(cited), IN_CHUNK):
+            stored.update(conn.execute(sa.select(ARTICLES.c.id).where(ARTICLES.c.id.in_(chunk))).scalars())
+        missing = sorted(cited - stored)
+        if missing:
+            raise StoreError(f"{self.name}: cannot save events: they cite {len(missing)} articles that "
+                             f"are not stored ({', '.join(missing[:5])}); save_articles() them first")
+        doomed = set(r["event_id"] for r in event_rows)
+        for chunk in _chunks(sorted(scope), IN_CHUNK):
+            doomed.update(conn.execute(sa.select(EVENT_ARTICLES.c.event_id)
+                                       .where(EVENT_ARTICLES.c.article_id.in_(chunk))).scalars())
+            doomed.update(conn.execute(sa.select(MENTIONS.c.event_id)
+                                       .where(MENTIONS.c.article_id.in_(chunk))).scalars())
+        for chunk in _chunks(new_mentions, IN_CHUNK):
+            doomed.update(conn.execute(sa.select(MENTIONS.c.event_id)
+                                       .where(MENTIONS.c.mention_id.in_(chunk))).scalars())
+        previous: dict[str, tuple[str, dt.datetime]] = {}
+        for chunk in _chunks(sorted(doomed), IN_CHUNK):
+            rows = conn.execute(sa.select(EVENTS.c.event_id, EVENTS.c.fingerprint, EVENTS.c.updated_at)
+                                .where(EVENTS.c.event_id.in_(chunk)))
+            previous.update((r.event_id, (r.fingerprint, r.updated_at)) for r in rows)
+            for table in (CLAIMS, MENTIONS, EVENT_ARTICLES, EVENTS):
+                conn.execute(sa.delete(table).where(table.c.event_id.in_(chunk)))
+        now = _utcnow()
+        history = []
+        for row in event_rows:
+            old = previous.get(row["event_id"])
+            row["updated_at"] = old[1] if old and old[0] == row["fingerprint"] else now
+            if not old or old[0] != row["fingerprint"]:
+                history.append({"event_id": row["event_id"], "fingerprint": row["fingerprint"],
+                                "recorded_at": now, "date": row["date"],
+                                "sub_event_type": row["sub_event_type"],
+                                "fatalities_low": row["fatalities_low"],
+                                "fatalities_best": row["fatalities_best"],
+                                "fatalities_high": row["fatalities_high"],
+                                "n_reports": sum(1 for r in link_rows if r["event_id"] == row["event_id"]),
+                                "status": row["status"]})
+        for chunk in _chunks(sorted({h["event_id"] for h in history}), IN_CHUNK):
+            # a version seen before (a figure revised, then revised back) is recorded again
+            known = {(r.event_id, r.fingerprint) for r in conn.execute(
+                sa.select(EVENT_HISTORY.c.event_id, EVENT_HISTORY.c.fingerprint)
+                .where(EVENT_HISTORY.c.event_id.in_(chunk)))}
+            for h in history:
+                if (h["event_id"], h["fingerprint"]) in known:
+                    conn.execute(sa.update(EVENT_HISTORY).where(
+                        (EVENT_HISTORY.c.event_id == h["event_id"])
+                        & (EVENT_HISTORY.c.fingerprint == h["fingerprint"])).values(recorded_at=now))
+            history = [h for h in history if (h["event_id"], h["fingerprint"]) not in known]
+        for chunk in _chunks(history, INSERT_CHUNK):
+            conn.execute(sa.insert(EVENT_HISTORY), list(chunk))
+        for table, rows in ((EVENTS, event_rows), (MENTIONS, mention_rows),
+                            (CLAIMS, claim_rows), (EVENT_ARTICLES, link_rows)):
+            for chunk in _chunks(rows, INSERT_CHUNK):
+                conn.execute(sa.insert(table), list(chunk))
         LOGGER.info("%s: %d events replaced by %d (%d mentions, %d claims)", self.name,
                     len(previous), len(event_rows), len(mention_rows), len(claim_rows))
+
+    def event_history(self, event_id: str) -> list[dict]:
+        """The versions of an event, oldest first: date, type, fatalities, reports, status, when recorded."""
+        with self._read("read an event's history") as conn:
+            rows = conn.execute(sa.select(EVENT_HISTORY).where(EVENT_HISTORY.c.event_id == event_id)
+                                .order_by(EVENT_HISTORY.c.recorded_at, EVENT_HISTORY.c.fingerprint)).mappings()
+            return [dict(r) for r in rows]
 
     def load_events(self, *, include_background: bool = False) -> list[Event]:
         """Every stored event with its mentions and claims, by date then id."""

@@ -12,7 +12,7 @@ from typing import Iterable, Sequence
 from ..errors import FormatError, InputError
 from ..geocode import Gazetteer
 from ..ingest import SUFFIXES, read_article_records, read_articles
-from ..pipeline import Options, RunResult, process_articles
+from ..pipeline import Options, RunResult, ingest
 from ..records import Article, content_hash
 from ..store import Store
 
@@ -94,19 +94,7 @@ def run_articles(articles: Sequence[Article], *, options: Options, store: Store 
 
 def _run(incoming: Sequence[Article], store: Store, options: Options, errors: Sequence[InputError],
          gazetteer: Gazetteer | None) -> RunResult:
-    latest: dict[str, Article] = {a.id: a for a in incoming}  # the last copy of an id wins
-    known = store.article_hashes()
-    by_id: dict[str, Article] = {a.id: a for a in store.load_articles()}
-    changed = {a.id for a in latest.values() if known.get(a.id) != a.content_id}
-    by_id.update(latest)
-    articles = [by_id[k] for k in sorted(by_id)]
-    stored_mentions = [m for e in store.load_events(include_background=True) for m in e.mentions]
-    events, groups, cleaned = process_articles(articles, options=options, gazetteer=gazetteer,
-                                               stored_mentions=stored_mentions, extract_ids=changed)
-    group_of = {aid: g.group_id for g in groups for aid in g.article_ids}
-    store.save_articles((c.article, c.text, group_of.get(c.id)) for c in cleaned)
-    store.save_events(events, articles=[c.id for c in cleaned])
-    LOGGER.info("ingested %d articles (%d new or changed) into %s", len(latest), len(changed), store.name)
-    return RunResult(articles_read=len(latest), articles_extracted=len(changed),
-                     articles_unchanged=len(latest) - len(changed), errors=tuple(errors),
-                     groups=tuple(groups), events=tuple(events))
+    result = ingest(incoming, store, options=options, gazetteer=gazetteer, errors=errors)
+    LOGGER.info("ingested %d articles (%d new or changed) into %s", result.articles_read,
+                result.articles_extracted, store.name)
+    return result

@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import logging
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Sequence
+from typing import Iterator, Sequence
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
