@@ -132,3 +132,10 @@ def test_actors_found_in_a_later_sentence_keep_doc_offsets(nlp, matcher):
     second = list(doc.sents)[1]
     found = matcher.find(second)
     assert [doc[a.start:a.end].text for a in found] == ["NRF", "Taliban"]
+
+
+def test_denial_words_match_whole_words_only(nlp, matcher):
+    att = _attr(nlp, matcher, "The group's allies said families fled the fighting.")
+    assert att is None or att.stance != "denies"
+    att = _attr(nlp, matcher, "A Taliban spokesman said the reports were lies.")
+    assert att is not None and att.stance == "denies"

@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import re
 from dataclasses import dataclass
 from importlib import resources
 
@@ -37,6 +38,16 @@ def load_cues() -> dict:
     return json.loads(text)
 
 
+@functools.lru_cache(maxsize=16)
+def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern:
+    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b")
+
+
+def _has_phrase(text: str, phrases: tuple[str, ...]) -> bool:
+    """Whole words only: "lies" is a denial, "allies" and "families" are not."""
+    return bool(_phrase_pattern(phrases).search(text))
+
+
 def _speaker_phrase(verb: Token) -> Span | None:
     for child in verb.children:
         if child.dep_ in _SPEAKER_DEPS:
@@ -60,7 +71,7 @@ def find_attribution(sent: Span, actors: list[ActorMention], lexicon: ActorLexic
     verbs: dict[str, str] = cues["reporting_verbs"]
     low = sent.text.lower()
     stance_override = None
-    if any(p in low for p in cues["unverified_phrases"]):
+    if _has_phrase(low, tuple(cues["unverified_phrases"])):
         stance_override = "unverified"
     best: Attribution | None = None
     for tok in sent:
@@ -90,7 +101,7 @@ def find_attribution(sent: Span, actors: list[ActorMention], lexicon: ActorLexic
                 best = Attribution(_claimant_of(span, actors, lexicon), span.text, "claims", None,
                                    span.start, span.end)
             break
-    if any(p in low for p in cues["denial_phrases"]):
+    if _has_phrase(low, tuple(cues["denial_phrases"])):
         if best is None:
             best = Attribution(None, None, "denies")
         else:
