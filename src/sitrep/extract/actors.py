@@ -26,6 +26,8 @@ __all__ = [
     "ActorMatcher",
 ]
 
+# "X-linked fighters" names X's affiliates, not X.
+_LINKED = frozenset({"linked", "affiliated", "backed", "allied", "aligned", "inspired", "supported", "funded"})
 # Words that make an "anti-X" phrase name X's enemy ("an anti-Taliban group").
 _ANTI_PREFIX = re.compile(r"^anti[-\u2010\u2011 ]", re.I)
 
@@ -193,6 +195,9 @@ class ActorMatcher:
         found: list[ActorMention] = []
         for start, end, canon, via in spans:
             if any(i in taken for i in range(start, end)):
+                continue
+            if end + 1 < len(root) and root[end].text in "-\u2010\u2011" and root[end + 1].lower_ in _LINKED:
+                taken.update(range(start, end + 2))  # "al-Qaeda-linked JNIM": a label, not a party
                 continue
             # "anti-Taliban" names the Taliban's enemy, not the Taliban.
             prev = root[start - 1] if start > 0 else None

@@ -144,6 +144,10 @@ class Extractor:
         actor_hits = self.actors.find(doc)
         country = self._country(doc, actor_hits)
         places = self._places(doc, country, actor_hits)
+        if country is None and not places:
+            # Nothing named a country or a province: a last look at every proper noun the gazetteer
+            # knows anywhere ("Kramatorsk began burying its dead").
+            places = self._places(doc, None, actor_hits, any_proper_noun=True)
         if country is None and places:
             # No country named and no known actor: the provinces and towns the report names tell.
             votes = collections.Counter(h.place.iso for h in places if h.place.iso)
@@ -254,12 +258,15 @@ class Extractor:
         return matcher
 
     def _places(self, doc: Doc, country: str | None, actors: list[ActorMention],
-                context_admin1: str | None = None) -> list[_PlaceHit]:
+                context_admin1: str | None = None, *, any_proper_noun: bool = False) -> list[_PlaceHit]:
         actor_tokens = {i for a in actors for i in range(a.start, a.end)}
         candidates: list[tuple[int, int]] = []
         if country:
             candidates.extend((s, e) for _, s, e in self._place_matcher(country)(doc))
         candidates.extend((ent.start, ent.end) for ent in doc.ents if ent.label_ in _PLACE_LABELS)
+        if any_proper_noun:
+            candidates.extend((t.i, t.i + 1) for t in doc if t.pos_ == "PROPN" and t.is_title
+                              and t.ent_type_ not in _NOT_PLACE_ENTS and t.ent_type_ != "PERSON")
         if country:
             # A proper noun after "near", "in", "outside" ... is a place even when the tagger calls
             # it a person ("an army post near Dori"): it counts if the gazetteer knows it there.
@@ -388,7 +395,8 @@ class Extractor:
         for toll in unit.tolls:
             claims_sides.append(self._victim(doc, toll, sent_actors, names, attribution, country))
         for side in claims_sides:
-            if side and side not in names and side.startswith("Civilians"):
+            # whose people were hit is a party to the event ("20 soldiers died in an ambush")
+            if side and side not in names and self.lexicon.info(side) is None:
                 names.append(side)
         armed = [n for n in names if self.lexicon.inter(n) != 7]
         if len(armed) == 1 and len(main_actors) >= 2 and armed[0] in main_actors[:3]:
