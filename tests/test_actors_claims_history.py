@@ -139,3 +139,8 @@ def test_denial_words_match_whole_words_only(nlp, matcher):
     assert att is None or att.stance != "denies"
     att = _attr(nlp, matcher, "A Taliban spokesman said the reports were lies.")
     assert att is not None and att.stance == "denies"
+
+
+def test_x_linked_names_an_affiliate_not_the_actor(nlp, matcher):
+    _, found = _actors(nlp, matcher, "Fighters of the al-Qaeda-linked JNIM claimed the attack.")
+    assert [a.canonical for a in found] == ["JNIM"]

@@ -82,3 +82,16 @@ def test_hard_negatives_give_no_toll(extractor, nlp):
     ms = mentions(extractor, nlp, "Taliban and NRF envoys held a dozen meetings in Kabul over 40 years "
                                   "of war, officials said on Monday.")
     assert all(c.n is None for m in ms for c in m.claims)
+
+
+def test_soldiers_killed_make_their_army_a_party(extractor, nlp):
+    [m] = mentions(extractor, nlp, "About 20 soldiers died in an ambush on Wednesday on a convoy heading to "
+                                   "Djibo in Burkina Faso, security sources said.")
+    assert "Military Forces of Burkina Faso" in m.actors
+    assert m.place.admin2 == "Soum"
+
+
+def test_a_town_named_only_as_a_subject_is_still_found(extractor, nlp):
+    ms = mentions(extractor, nlp, "Kramatorsk began burying its dead on Saturday after the missile strike "
+                                  "on 18 May that destroyed a block of flats in the city.")
+    assert {m.place.admin1 for m in ms} == {"Donetsk"}
