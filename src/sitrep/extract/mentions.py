@@ -144,7 +144,8 @@ class Extractor:
         actor_hits = self.actors.find(doc)
         country = self._country(doc, actor_hits)
         places = self._places(doc, country, actor_hits)
-        if country is None and not places:
+        last_resort = country is None and not places
+        if last_resort:
             # Nothing named a country or a province: a last look at every proper noun the gazetteer
             # knows anywhere ("Kramatorsk began burying its dead").
             places = self._places(doc, None, actor_hits, any_proper_noun=True)
@@ -153,12 +154,12 @@ class Extractor:
             votes = collections.Counter(h.place.iso for h in places if h.place.iso)
             if votes:
                 country = votes.most_common(1)[0][0]
-                places = self._places(doc, country, actor_hits)
+                places = self._places(doc, country, actor_hits, any_proper_noun=last_resort)
         main_actors = self._main_actors(actor_hits)
         admin1_counts = collections.Counter(p.place.admin1 for p in places if p.place.admin1)
         context_admin1 = admin1_counts.most_common(1)[0][0] if admin1_counts else None
         if context_admin1:
-            places = self._places(doc, country, actor_hits, context_admin1)
+            places = self._places(doc, country, actor_hits, context_admin1, any_proper_noun=last_resort)
         outlet = art.article.outlet
         mentions: list[Mention] = []
         para_breaks = _paragraph_starts(doc.text)
