@@ -16,7 +16,7 @@ EXPECTED = json.loads((EXAMPLES.parent / "expected_events.json").read_text(encod
 MUST_FOUND_FLOOR = 0.9
 MUST_ARTICLES_FLOOR = 0.85
 MUST_NOT_FLOOR = 0.9
-MUST_FATALITIES_FLOOR = 0.9
+MUST_FATALITIES_FLOOR = 0.95
 
 
 def _d(s: str) -> dt.date:

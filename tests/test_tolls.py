@@ -327,3 +327,11 @@ def test_toll_is_frozen():
 
 def test_public_names_are_pinned():
     assert set(tolls_module.__all__) == {"Toll", "find_tolls", "parse_number", "TOLL_KINDS", "HEAVY_QUALIFIER"}
+
+
+def test_losses_put_at_a_number_of_people(nlp):
+    from sitrep.extract.tolls import find_tolls
+
+    [toll] = find_tolls(nlp("A spokesman put the attackers' losses at 40 fighters."))
+    assert (toll.kind, toll.n) == ("killed", 40)
+    assert find_tolls(nlp("The company put its losses at 40 million dollars.")) == []

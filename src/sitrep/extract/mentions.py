@@ -484,10 +484,12 @@ class Extractor:
                 verb = head.head
                 while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb:
                     verb = verb.head
+                claimant = attribution.claimant if attribution else None
                 for child in verb.children:
                     if child.dep_ in ("nsubj", "nsubjpass"):
                         subj = [a for a in sent_actors if child.left_edge.i <= a.start <= child.right_edge.i]
-                        if subj and subj[0].via != "anti":
+                        # a speaker giving a toll speaks of the other side's dead, not its own
+                        if subj and subj[0].via != "anti" and subj[0].canonical != claimant:
                             return subj[0].canonical
             generic = self.actors.generic(head, _country_name(self.gazetteer, country))
             if generic:

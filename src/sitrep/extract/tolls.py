@@ -585,6 +585,13 @@ def _noun_toll(noun: Token, kind: str, lex: _Lexicon) -> Toll | None:
         return _make(kind, None, count, anchors, doc) if count else None
     if lemma in lex.prisoner_nouns and verb.lemma_.lower() not in lex.prisoner_verbs:
         return None  # "30 prisoners were released" is no capture
+    if lemma in lex.uncounted_nouns and noun.dep_ == "dobj":
+        # "put the attackers' losses at 40 fighters": the figure is people, so it counts.
+        at = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "at"), None)
+        pobj = _child(at, "pobj") if at is not None else None
+        people = _victim(pobj, lex, people_only=True) if pobj is not None else None
+        if people is not None and people.count is not None:
+            return _make(kind, people, people.count, anchors + [at], doc)
     victim, counted = _noun_victim(noun, verb, lex)
     count = _modifier_count(noun, lex)
     if count is None and counted and victim is not None:
