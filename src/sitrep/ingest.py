@@ -4,6 +4,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import functools
 import io
 import json
 import logging
@@ -30,12 +31,21 @@ SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES + CSV_SUFFIXES + HTML_SUFFIXES
 # Encodings tried in turn on bytes without a UTF-16 byte-order mark. cp1252 last: it decodes
 # almost anything, so a file that is really UTF-8 must be given the chance first.
 FALLBACK_ENCODINGS = ("utf-8-sig", "cp1252")
+# Bytes that only UTF-8 writes: a lead byte and its continuation bytes. A line that fails to
+# decode as UTF-8 but holds such a sequence is UTF-8 with a few corrupt bytes, not cp1252
+# (where "Ã©" is rare): it is decoded as UTF-8 with the bad bytes replaced, and a warning.
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 # Bytes read to decide whether a file is binary and which encoding it uses.
 SNIFF_BYTES = 8192
 # Share of control characters (other than tab, CR, LF, FF) above which decoded text is binary.
 # Real reports have none; 5% leaves room for a stray form feed or escape without letting
 # random bytes through.
 MAX_CONTROL_SHARE = 0.05
+# A line shorter than this is not judged binary on its own: one stray control character (a DOS
+# end-of-file mark, a vertical tab) would tip the share; the file's first SNIFF_BYTES are judged whole.
+MIN_BINARY_SAMPLE = 32
+# Line numbers named in a warning about many lines.
+LINES_SHOWN = 5
 
 # A ` date YYYY-MM-DD ` (or `date: YYYY-MM-DD`) marker at the very start of a .txt report.
 DATE_MARKER = re.compile(r"\A\s*date\s*:?\s*(\d{4}-\d{1,2}-\d{1,2})\b[ \t]*", re.IGNORECASE)
@@ -65,6 +75,13 @@ MAX_ARTICLE_CHARS = 1_000_000
 # or row is reported and skipped (a longer page is cut). Four times MAX_ARTICLE_CHARS, so a
 # record whose text is over the cap is still read, and cut with a warning, not lost.
 MAX_RECORD_BYTES = 4 * MAX_ARTICLE_CHARS
+# A report is flagged as not English when fewer than this share of its first words are English
+# stop words (spaCy's list): the seed and example reports score 0.43-0.45, French, Spanish and
+# Arabic paragraphs 0-0.02, German 0.09. Reports under LANGUAGE_MIN_WORDS words are not judged.
+ENGLISH_MIN_SHARE = 0.15
+LANGUAGE_SAMPLE_WORDS = 300
+LANGUAGE_MIN_WORDS = 20
+_WORD = re.compile(r"[^\W\d_]+")
 # A cut text ends at the last whitespace within this many characters of the cap, when there is one.
 WORD_BREAK_WINDOW = 1000
 # A .txt or .html file with more unreadable lines than this is not text: reading it stops.
@@ -80,9 +97,12 @@ def read_articles(paths: Iterable[str | Path], *,
                   errors: list[InputError] | None = None) -> Iterator[Article]:
     """Stream the articles in the given files and folders (folders recursively, in sorted order).
 
-    A file, line or row that cannot be read becomes an `InputError` appended to `errors`
-    (and logged); reading goes on with the rest. Articles with an unreadable date are kept
-    with `published=None` and a warning in `errors`.
+    Files are read a line (or a piece of a long line) at a time and no article keeps more than
+    MAX_ARTICLE_CHARS characters, so memory stays bounded whatever the input. A file, line or
+    row that cannot be read becomes an `InputError` appended to `errors` (and logged); reading
+    goes on with the rest. Warnings go there too, with the article kept: a text cut to the
+    cap, an unreadable date (`published=None`), mixed or broken encodings, a report that does
+    not read as English.
     """
     sink = errors if errors is not None else []
     if isinstance(paths, (str, Path)):
@@ -152,6 +172,7 @@ def _read_txt(path: Path, sink: list[InputError]) -> Article | None:
     text = text.strip()
     if not text:
         raise InputError(str(path), "has a header but no report text")
+    _check_language(text, str(path), None, sink)
     return Article(id=path.stem, text=text, title=title, outlet=outlet, published=published,
                    published_precision=precision, source=str(path))
 
@@ -244,15 +265,24 @@ def _read_csv(path: Path, sink: list[InputError]) -> Iterator[Article]:
 
 def _read_html(path: Path, sink: list[InputError]) -> Article | None:
     from trafilatura import extract, extract_metadata  # imported here: slow to import
+    from trafilatura.utils import load_html
 
     html = _read_text(path, sink, MAX_RECORD_BYTES)
     if html is None:
         return None
-    text = extract(html, output_format="txt", include_comments=False, include_tables=False,
+    tree = load_html(html)
+    if tree is None:
+        raise InputError(str(path), "no main text found in the HTML page")
+    # A page that builds its text with scripts says only "enable JavaScript" here: not a report.
+    for element in list(tree.iter("noscript")):
+        element.drop_tree()
+    meta = extract_metadata(tree)
+    text = extract(tree, output_format="txt", include_comments=False, include_tables=False,
                    with_metadata=False)
     if not text or not text.strip():
-        raise InputError(str(path), "no main text found in the HTML page")
-    meta = extract_metadata(html)
+        raise InputError(str(path), "no main text found in the HTML page (a page that builds its text "
+                                    "with scripts cannot be read; save the rendered page)")
+    _check_language(text, str(path), None, sink)
     title = outlet = url = None
     published, precision = None, None
     if meta is not None:
@@ -284,6 +314,7 @@ def _article_from_record(record: object, source: str, stem: str, number: int,
     if not text:
         _report(sink, InputError(source, "has an empty `text`; every record needs the report text", line=number))
         return None
+    _check_language(text, source, number, sink)
     published, precision = None, None
     raw_date = record.get("published")
     if raw_date not in (None, ""):
@@ -299,6 +330,28 @@ def _article_from_record(record: object, source: str, stem: str, number: int,
         published_precision=precision,
         source=f"{source}:{number}",
     )
+
+
+def _check_language(text: str, source: str, line: int | None, sink: list[InputError]) -> None:
+    """Warn when a report does not read as English: the extractors read English only."""
+    if text.count(" ", 0, 12 * LANGUAGE_SAMPLE_WORDS) < LANGUAGE_MIN_WORDS - 1:  # too short to judge, cheaply
+        return
+    words = _WORD.findall(text, 0, 12 * LANGUAGE_SAMPLE_WORDS)[:LANGUAGE_SAMPLE_WORDS]
+    if len(words) < LANGUAGE_MIN_WORDS:
+        return
+    english = _english_words()
+    share = sum(word.lower() in english for word in words) / len(words)
+    if share < ENGLISH_MIN_SHARE:
+        _report(sink, InputError(source, f"does not read as English ({share:.0%} of its first {len(words)} "
+                                         "words are common English words); sitrep reads English reports "
+                                         "only, so it may yield no events", line=line))
+
+
+@functools.cache
+def _english_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS  # imported here: spaCy is slow to import
+
+    return frozenset(STOP_WORDS)
 
 
 def _optional_str(value: object) -> str | None:
@@ -421,20 +474,24 @@ def _lines(path: Path, sink: list[InputError], *, keep_ends: bool = False,
         handle.seek(0)
         try:
             if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                _check_head(head.decode("utf-16", errors="replace"), source)
                 stream = io.TextIOWrapper(handle, encoding="utf-16", newline="")
                 try:
                     for number, line in _bounded_lines(stream.readline, MAX_RECORD_BYTES // 2,
                                                        split_long=split_long):
                         if line is None:
                             _report(sink, _too_long(source, number))
+                        else:
+                            try:
+                                _check_text(line, source, number)
+                            except InputError as err:
+                                _report(sink, err)
+                                line = None
                         yield number, line if keep_ends or line is None else line.rstrip("\r\n")
                 except UnicodeDecodeError as err:
                     raise InputError(source, f"broken UTF-16 ({err.reason})") from err
                 return
-            if b"\x00" in head:
-                raise FormatError(source, "looks like binary data (NUL bytes), not text")
-            if _looks_binary(head.decode("latin-1")):
-                raise FormatError(source, "looks like binary data (control characters), not text")
+            _check_head(head.decode("latin-1"), source)
             first = True
             for number, raw in _bounded_lines(handle.readline, MAX_RECORD_BYTES, split_long=split_long,
                                               boundary=_utf8_boundary):
@@ -510,19 +567,35 @@ def _too_long(source: str, number: int) -> FormatError:
 
 
 def _decode(data: bytes, source: str, line: int) -> tuple[str, str]:
-    """The text of one line and its encoding: UTF-8, else cp1252."""
-    if b"\x00" in data:
-        raise FormatError(source, "looks like binary data (NUL bytes), not text", line=line)
+    """The text of one line and how it was read: "utf-8-sig", "cp1252" or "utf-8-repaired"."""
     for encoding in FALLBACK_ENCODINGS:
         try:
-            text = data.decode(encoding)
+            if encoding == "cp1252" and _UTF8_SEQUENCE.search(data):
+                text, encoding = data.decode("utf-8-sig", errors="replace"), "utf-8-repaired"
+            else:
+                text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if _looks_binary(text):
-            raise FormatError(source, "looks like binary data (control characters), not text", line=line)
+        _check_text(text, source, line)
         return text, encoding
     raise InputError(source, f"cannot be decoded as any of {', '.join(FALLBACK_ENCODINGS)}; save it as UTF-8",
                      line=line)
+
+
+def _check_head(head: str, source: str) -> None:
+    """FormatError when the start of a file is binary: then it is judged whole, not line by line."""
+    if "\x00" in head:
+        raise FormatError(source, "looks like binary data (NUL bytes), not text")
+    if _looks_binary(head):
+        raise FormatError(source, "looks like binary data (control characters), not text")
+
+
+def _check_text(text: str, source: str, line: int) -> None:
+    """FormatError when a decoded line holds NUL or many control characters: binary, not text."""
+    if "\x00" in text:
+        raise FormatError(source, "looks like binary data (NUL bytes), not text", line=line)
+    if len(text) >= MIN_BINARY_SAMPLE and _looks_binary(text):
+        raise FormatError(source, "looks like binary data (control characters), not text", line=line)
 
 
 def _looks_binary(text: str) -> bool:
@@ -533,27 +606,47 @@ def _looks_binary(text: str) -> bool:
 
 
 @dataclass(slots=True)
+class _Lines:
+    """Some line numbers: how many, and the first few (for a message)."""
+
+    count: int = 0
+    first: list[int] = field(default_factory=list)
+
+    def add(self, number: int) -> None:
+        self.count += 1
+        if len(self.first) < LINES_SHOWN:
+            self.first.append(number)
+
+    def __str__(self) -> str:
+        if self.count == 1:
+            return f"line {self.first[0]}"
+        more = ", ..." if self.count > len(self.first) else ""
+        return f"{self.count} lines ({', '.join(map(str, self.first))}{more})"
+
+
+@dataclass(slots=True)
 class _EncodingMix:
-    """Whether a file mixes UTF-8 lines with lines that only cp1252 reads."""
+    """How a file's lines were decoded, to warn about mixed encodings and corrupt UTF-8."""
 
     utf8: bool = False  # a line held UTF-8 beyond ASCII
-    legacy: int = 0  # lines read as cp1252
-    first_legacy: list[int] = field(default_factory=list)
+    legacy: _Lines = field(default_factory=_Lines)  # lines read as cp1252
+    repaired: _Lines = field(default_factory=_Lines)  # UTF-8 lines with bytes replaced
 
     def note(self, number: int, line: str, encoding: str) -> None:
         if encoding == "cp1252":
-            self.legacy += 1
-            if len(self.first_legacy) < 5:
-                self.first_legacy.append(number)
+            self.legacy.add(number)
+        elif encoding == "utf-8-repaired":
+            self.repaired.add(number)
         elif not line.isascii():
             self.utf8 = True
 
     def report(self, source: str, sink: list[InputError]) -> None:
-        if self.utf8 and self.legacy:
-            where = ", ".join(map(str, self.first_legacy)) + (", ..." if self.legacy > len(self.first_legacy) else "")
-            _report(sink, InputError(source, f"mixes encodings: {self.legacy} line(s) are not UTF-8 and were "
-                                             f"read as cp1252 (line {where}); check them and save the file "
-                                             "as UTF-8"))
+        if self.repaired.count:
+            _report(sink, InputError(source, f"has bytes that are not valid UTF-8 on {self.repaired}; "
+                                             "replaced them with U+FFFD (check the file's encoding)"))
+        if self.legacy.count and (self.utf8 or self.repaired.count):
+            _report(sink, InputError(source, f"mixes encodings: {self.legacy} not UTF-8, read as cp1252; "
+                                             "check them and save the file as UTF-8"))
 
 
 def _report(sink: list[InputError], err: InputError) -> None:

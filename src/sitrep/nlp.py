@@ -5,6 +5,7 @@ import functools
 import logging
 
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -36,7 +37,11 @@ def load_pipeline(name: str = DEFAULT_MODEL) -> Language:
 @Language.component("sitrep_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
     """A line break ends a sentence: headlines, datelines and paragraphs never run into the next line."""
+    # Through an array: setting Token.is_sent_start checks the whole doc for a parse each time,
+    # which made a long report with many lines take quadratic time.
+    starts = doc.to_array([SENT_START])
     for tok in doc[:-1]:
         if tok.is_space and "\n" in tok.text:
-            doc[tok.i + 1].is_sent_start = True
+            starts[tok.i + 1] = 1
+    doc.from_array([SENT_START], starts)
     return doc
