@@ -80,6 +80,8 @@ HOSTILE: dict[str, tuple[bytes, list[str], list[tuple[str, int | None]]]] = {
     "mixed.txt": (f"Caf\xe9 owner said:\n\n".encode("utf-8") + f"“{REPORT}”\n".encode("cp1252"),
                   ["mixed"], [("mixes encodings: line 3", None)]),
     "empty.txt": (b"", [], [("empty", None)]),
+    # found by fuzzing: a first line of only a vertical tab made the headline check index ""[-1]
+    "vt-first-line.txt": (b"\x0b\n\n" + REPORT.encode("utf-8"), ["vt-first-line"], []),
     "blank.txt": (b"  \n\t\r\n \x0c \n", [], [("empty", None)]),
     "feed.jsonl": (_jsonl_lines(), ["j1", "j7", "j8"],
                    [("broken JSON", 2), ("expected a JSON object", 3), ("no `text`", 4),
@@ -194,7 +196,10 @@ def test_200_mb_text_is_cut_to_the_cap_in_bounded_memory(tmp_path, newlines):
     with path.open("wb") as fh:
         while fh.tell() < 200 * MB:
             fh.write(block)
-    (arts, errors), peak = _peak_while(lambda: _read(path))
+    try:
+        (arts, errors), peak = _peak_while(lambda: _read(path))
+    finally:
+        path.unlink()  # pytest keeps the last runs' tmp_path: do not leave 200 MB behind
     [art] = arts
     assert len(art.text) <= MAX_ARTICLE_CHARS and len(art.text) > MAX_ARTICLE_CHARS - 1000
     assert "\ufffd" not in art.text  # no UTF-8 character was split between pieces
@@ -244,7 +249,10 @@ def test_million_line_jsonl_is_streamed_and_every_broken_line_named(tmp_path):
         errors: list[InputError] = []
         return sum(1 for _ in read_articles([path], errors=errors)), errors
 
-    (count, errors), peak = _peak_while(read)
+    try:
+        (count, errors), peak = _peak_while(read)
+    finally:
+        path.unlink()
     assert count == 999_000
     assert [e.line for e in errors] == list(range(1000, 1_000_001, 1000))
     assert all(e.source == str(path) and "broken JSON" in e.problem for e in errors)

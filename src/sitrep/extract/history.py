@@ -44,7 +44,7 @@ def _framing(trigger: Token, sent: Span) -> str | None:
     tok = trigger
     # Walk up to the root: a "since ..." phrase or a relative clause on the way frames it.
     seen = 0
-    while tok.head is not tok and seen < 12:
+    while tok.head.i != tok.i and seen < 12:
         if tok.dep_ == "pobj" and tok.head.lower_ in cues["preps"]:
             return f"recalled in a '{tok.head.lower_} ...' phrase"
         if tok.dep_ in ("advcl",) and any(c.lower_ == "since" and c.dep_ == "mark" for c in tok.children):

@@ -482,7 +482,7 @@ class Extractor:
                 return inside[0].canonical
             if any(t.lower_ in _PRONOUNS for t in doc[lo:hi]) or head.lower_ in ("forces", "fighters", "men"):
                 verb = head.head
-                while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb:
+                while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:  # tokens are new objects: not `is`
                     verb = verb.head
                 claimant = attribution.claimant if attribution else None
                 for child in verb.children:
@@ -638,7 +638,7 @@ def _anchors(units: list[_Unit], doc: Doc) -> dict[int, _Unit]:
                     anchors.setdefault(verb.i, u)
         node = doc[u.i]
         hops = 0
-        while node.pos_ not in ("VERB", "AUX") and node.dep_ in _NOMINAL_PATH and node.head is not node and hops < 4:
+        while node.pos_ not in ("VERB", "AUX") and node.dep_ in _NOMINAL_PATH and node.head.i != node.i and hops < 4:
             node = node.head
             hops += 1
         if node.pos_ in ("VERB", "AUX") and node.lemma_.lower() not in verbs:
@@ -659,7 +659,7 @@ def _date_role(tok, anchors: dict) -> tuple[str, "_Unit | None"]:
             return "event", anchors[tok.i]
         if tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in verbs:
             return "statement", None
-        if tok.head is tok:
+        if tok.head.i == tok.i:
             return "event", None
         if tok.dep_ in _MODIFIER_DEPS and tok.head.i not in anchors:
             return "other", None
@@ -737,7 +737,7 @@ def _is_quote(sent: Span) -> bool:
 def _is_subject(doc: Doc, actor: ActorMention, anchor: int) -> bool:
     for i in range(actor.start, actor.end):
         tok = doc[i]
-        while tok.dep_ in ("compound", "amod", "poss", "det", "prep", "pobj") and tok.head is not tok:
+        while tok.dep_ in ("compound", "amod", "poss", "det", "prep", "pobj") and tok.head.i != tok.i:
             tok = tok.head
         if tok.dep_ in ("nsubj", "nsubjpass", "agent") and tok.head.i == anchor:
             return True
