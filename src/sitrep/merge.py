@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
+from .extract.actors import load_lexicon
 from .extract.mentions import FALLBACK_TEXTS, INHERITED_PREFIX
 from .records import Claim, DateRange, Event, Mention, Place, content_hash
 
@@ -153,8 +154,6 @@ def _is_toll_only(m: Mention) -> bool:
 def _families(actors) -> set[str]:
     """Actors with the movements they belong to: a report of ISKP and one of the Islamic State
     may tell of one bombing."""
-    from .extract.actors import load_lexicon
-
     lexicon = load_lexicon()
     return {name for a in actors for name in lexicon.family(a)}
 
@@ -237,10 +236,8 @@ def _cluster(mentions: Sequence[Mention], groups: dict[str, str], options: Merge
         _place(t, clusters, groups, options)
     for d in denials:
         group = groups.get(d.article_id)
-        same_story = [c for c in clusters
-                      if any(x.article_id == d.article_id or (group and groups.get(x.article_id) == group)
-                             for x in c.mentions)]
-        fits = [c for c in same_story if _why_not(c, d, group, options) in (None, "no actor in common")]
+        fits = [c for c in clusters if _same_story(c, d, group)
+                and _why_not(c, d, group, options) in (None, "no actor in common")]
         if fits:
             best = max(fits, key=lambda c: _affinity(c, d, group))
             best.add(d, group, f"{d.article_id}#{d.sentence_index} denial attached to the event it denies")

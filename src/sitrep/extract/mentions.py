@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 from ..geocode import Gazetteer
 from ..records import CleanArticle, Claim, DateRange, Mention, Place
 from .actors import ActorLexicon, ActorMatcher, ActorMention, load_lexicon
-from .claims import Attribution, find_attribution
+from .claims import Attribution, find_attribution, load_cues
 from .dates import DateMention, find_dates
 from .history import HISTORY_HORIZON_DAYS, background_reason
 from .tolls import Toll, find_tolls
@@ -625,8 +625,6 @@ _MODIFIER_DEPS = frozenset({"relcl", "acl", "appos"})
 def _anchors(units: list[_Unit], doc: Doc) -> dict[int, _Unit]:
     """Tokens that stand for each unit: its trigger, and the verb a nominal trigger hangs on
     ("killed 21 Taliban in clashes": a date on "killed" dates the clashes)."""
-    from .claims import load_cues
-
     verbs = load_cues()["reporting_verbs"]
     anchors: dict[int, _Unit] = {u.i: u for u in units}
     for u in units:
@@ -650,8 +648,6 @@ def _date_role(tok, anchors: dict) -> tuple[str, "_Unit | None"]:
     """What a date in a sentence dates: ("event", its unit or None for the nearest), ("statement",
     None) when it hangs on a reporting verb ("said on Monday"), or ("other", None) when it sits
     in a clause that modifies some other noun."""
-    from .claims import load_cues
-
     verbs = load_cues()["reporting_verbs"]
     hops = 0
     while hops < 12:
