@@ -20,7 +20,7 @@ __all__ = [
 ]
 
 # Kinds of claim kept in the claim ledger.
-CLAIM_KINDS = ("killed", "wounded", "captured", "surrendered", "territory", "event")
+CLAIM_KINDS = ("killed", "wounded", "casualties", "captured", "surrendered", "territory", "event")
 # Stances a source can take on a claim.
 STANCES = ("claims", "confirms", "denies", "unverified")
 

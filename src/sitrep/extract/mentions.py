@@ -23,6 +23,7 @@ from .actors import ActorLexicon, ActorMatcher, ActorMention, load_lexicon
 from .claims import Attribution, find_attribution, load_cues
 from .dates import DateMention, find_dates
 from .history import HISTORY_HORIZON_DAYS, background_reason
+from .incidents import article_incidents
 from .tolls import Toll, find_tolls
 from .triggers import Trigger, find_triggers
 
@@ -135,7 +136,7 @@ class Extractor:
             pub = published.get(art.id)
             if pub is None and art.article.published is not None:
                 pub = (art.article.published, art.article.published_precision or 1)
-            yield self.article_mentions(art, doc, pub)
+            yield article_incidents(self.article_mentions(art, doc, pub), self.lexicon)
 
     def article_mentions(self, art: CleanArticle, doc: Doc,
                          pub: tuple[dt.date, int] | None) -> list[Mention]:
@@ -362,7 +363,13 @@ class Extractor:
         own_dates = [d for d in unit.dates if d.kind != "period"]
         date_is_own = bool(own_dates)
         if own_dates:
-            when = min((d.range for d in own_dates), key=lambda r: (r.time_precision, -r.date.toordinal()))
+            # A date inside the trigger's own phrase dates it ("the missile strike on 18 May");
+            # else the most precise, latest one.
+            trig = doc[unit.i]
+            lo, hi = doc[trig.left_edge.i].idx, doc[trig.right_edge.i].idx + len(doc[trig.right_edge.i])
+            inside = [d for d in own_dates if lo <= sent.start_char + d.start < hi] if trig.pos_ == "NOUN" else []
+            when = min((d.range for d in (inside or own_dates)),
+                       key=lambda r: (r.time_precision, -r.date.toordinal()))
         elif date_ctx is not None:
             when = inherited(date_ctx)
         elif unit.said:
@@ -424,7 +431,8 @@ class Extractor:
         claims = [Claim(kind="event", n=None, article_id=art.id, sentence=sent.text, start=start, end=end,
                         claimant=claimant, claimant_text=claimant_text, stance=stance, outlet=outlet)]
         for toll, side in zip(unit.tolls, claims_sides):
-            kind = "killed" if toll.kind == "killed_or_wounded" else toll.kind
+            # "killed or wounded", "casualties": not a death toll (the dead are some part of it)
+            kind = "casualties" if toll.kind == "killed_or_wounded" else toll.kind
             claims.append(Claim(kind=kind, n=toll.n, article_id=art.id, sentence=sent.text, start=start,
                                 end=end, low=toll.low, high=toll.high, qualifier=toll.qualifier, side=side,
                                 claimant=claimant, claimant_text=claimant_text, stance=stance,

@@ -85,6 +85,9 @@ class _Lexicon:
     person_entities: frozenset[str]
     non_person_nouns: frozenset[str]
     negators: frozenset[str]
+    cumulative_preps: frozenset[str]
+    cumulative_subjects: frozenset[str]
+    cumulative_phrases: tuple[str, ...]
 
 
 def _entries(table: dict) -> dict:
@@ -130,6 +133,9 @@ def _lexicon() -> _Lexicon:
             person_entities=frozenset(data["person_entities"]),
             non_person_nouns=frozenset(data["non_person_nouns"]),
             negators=frozenset(data["negators"]),
+            cumulative_preps=frozenset(data["cumulative_preps"]),
+            cumulative_subjects=frozenset(data["cumulative_subjects"]),
+            cumulative_phrases=tuple(data["cumulative_phrases"]),
         )
     except (OSError, KeyError, TypeError, ValueError, IndexError) as err:
         raise ModelError(f"cannot read the number lexicon sitrep/data/numbers.json: {err}; fix or restore the file") from err
@@ -451,11 +457,16 @@ def _make(
 
 def _partner(verb: Token, kind: str, lex: _Lexicon) -> Token | None:
     """The conjoined wound/kill verb of "killing and wounding", "killed or wounded", if any."""
-    other = {"killed": "wounded", "wounded": "killed"}.get(kind)
-    if other is None:
+    # "killed or wounded", "killed, injured or captured": one figure for several fates
+    others = {"killed": ("wounded", "captured"), "wounded": ("killed", "captured"),
+              "captured": ("killed", "wounded")}.get(kind)
+    if others is None:
         return None
-    for conj in verb.conjuncts:
-        if _anchor_kind(conj, lex) == other and conj.pos_ in ("VERB", "ADJ"):
+    # the parser hangs a listed participle on the first as a clause of its own at times
+    listed = [c for c in verb.children if c.dep_ == "advcl" and c.tag_ == "VBN"
+              and not any(g.dep_.startswith("nsubj") or g.dep_ == "mark" for g in c.children)]
+    for conj in [*verb.conjuncts, *listed, *(x for c in listed for x in c.conjuncts)]:
+        if _anchor_kind(conj, lex) in others and conj.pos_ in ("VERB", "ADJ"):
             return conj
     return None
 
@@ -581,6 +592,8 @@ def _noun_toll(noun: Token, kind: str, lex: _Lexicon) -> Toll | None:
         return None
     anchors = [noun, *(c for c in noun.children if c.dep_ == "compound")]
     if lemma == "toll":
+        if noun.tag_ == "NNS" or _child(noun, "nummod") is not None:
+            return None  # "three very different death tolls" counts tolls, not the dead
         count = _toll_noun_count(noun, lex)
         return _make(kind, None, count, anchors, doc) if count else None
     if lemma in lex.prisoner_nouns and verb.lemma_.lower() not in lex.prisoner_verbs:
@@ -629,6 +642,19 @@ def find_tolls(span: Span | Doc) -> list[Toll]:
                 toll = _verb_toll(tok, kind, lex, used)
         elif tok.pos_ == "NOUN" and tok.lemma_.lower() in lex.nouns:
             toll = _noun_toll(tok, lex.nouns[tok.lemma_.lower()], lex)
-        if toll is not None:
+        if toll is not None and not _cumulative(tok, lex):
             tolls.append(toll)
     return sorted(tolls, key=lambda t: (t.start, t.end))
+
+
+def _cumulative(tok: Token, lex: _Lexicon) -> bool:
+    """A running total, not one incident's toll: "the war has killed 150,000 people since April
+    2023", "killed so far this year", "in total, 62 policemen were killed"."""
+    verb = tok if tok.pos_ in ("VERB", "AUX") else tok.head
+    for child in verb.children:
+        if child.dep_ in ("prep", "mark") and child.lower_ in lex.cumulative_preps:
+            return True
+        if child.dep_ in ("nsubj", "nsubjpass") and child.lemma_.lower() in lex.cumulative_subjects:
+            return True
+    clause = " " + " ".join(t.lower_ for t in verb.subtree) + " "
+    return any(f" {phrase} " in clause for phrase in lex.cumulative_phrases)
