@@ -79,6 +79,14 @@ def _history() -> Event:
                  ("Al-Qaeda", "Civilians"), None, (mention,), background=True)
 
 
+def _undated() -> Event:
+    """An event no report dates: the merge stage leaves its date None."""
+    claim = _claim("seed-004", 4, claimant="Taliban", side="NRF")
+    mention = _mention("seed-004", "Outlet D", (claim,), date=None)
+    return Event("bbbbbbbbbbbbbbbb", None, "Battles", "Armed clash", ("Taliban", "NRF"), ANABA, (mention,),
+                 (claim,), fatalities_low=4, fatalities_best=4, fatalities_high=4)
+
+
 def _rows(events, **kw) -> list[dict]:
     fh = io.StringIO()
     write_csv(events, fh, **kw)
@@ -192,7 +200,8 @@ def test_jsonl_has_the_same_keys_with_real_lists():
     fh = io.StringIO()
     assert write_jsonl([_ambush(), _execution()], fh) == 2
     rows = [json.loads(line) for line in fh.getvalue().splitlines()]
-    assert list(rows[0]) == list(ACLED_COLUMNS) + SITREP_OWN
+    assert list(rows[0]) == list(ACLED_COLUMNS) + SITREP_OWN[:-1] + ["undated", "status"]
+    assert rows[0]["undated"] is False
     assert rows[0]["article_ids"] == ["seed-000", "seed-001"]
     assert rows[0]["denied_by"] == ["Taliban"]
     assert rows[0]["claims"][0]["n"] == 23
@@ -210,6 +219,69 @@ def test_geojson_points_and_skipped():
     assert feature["geometry"] == {"type": "Point", "coordinates": [69.5, 35.3012]}
     assert feature["properties"]["event_id_cnty"] == "AFG0123456789abcdef"
     assert feature["properties"]["article_ids"] == ["seed-000", "seed-001"]
+
+
+# --- undated events -----------------------------------------------------------------------------
+
+def test_acled_csv_leaves_undated_events_out_unless_asked():
+    events = [_undated(), _ambush()]
+    assert [r["event_id_cnty"] for r in _rows(events)] == ["AFG0123456789abcdef"]
+    fh = io.StringIO()
+    write_csv(events, fh)
+    assert fh.getvalue().splitlines()[0].split(",") == list(ACLED_COLUMNS) + SITREP_OWN
+    rows = _rows(events, include_undated=True)
+    assert list(rows[0]) == list(ACLED_COLUMNS) + SITREP_OWN[:-1] + ["undated", "status"]
+    assert [(r["event_id_cnty"], r["undated"]) for r in rows] == [
+        ("AFG0123456789abcdef", "false"), ("AFGbbbbbbbbbbbbbbbb", "true")]  # undated last
+    undated = rows[1]
+    assert (undated["event_date"], undated["year"], undated["time_precision"], undated["timestamp"]) == ("", "", "", "")
+    assert undated["notes"].startswith("On an unknown date, Taliban clashed with NRF in Anaba (Panjshir).")
+    assert undated["fatalities"] == "4"
+    fh = io.StringIO()
+    assert export(events, "acled-csv", fh) == 1
+    fh = io.StringIO()
+    assert export(events, "acled-csv", fh, include_undated=True) == 2
+
+
+def test_jsonl_and_geojson_keep_undated_events_with_null_dates():
+    fh = io.StringIO()
+    assert write_jsonl([_undated(), _ambush()], fh) == 2
+    rows = [json.loads(line) for line in fh.getvalue().splitlines()]
+    assert [r["undated"] for r in rows] == [False, True]
+    assert (rows[1]["event_date"], rows[1]["year"], rows[1]["time_precision"]) == (None, None, None)
+    assert rows[1]["event_id_cnty"] == "AFGbbbbbbbbbbbbbbbb" and rows[1]["claims"][0]["n"] == 4
+    fh = io.StringIO()
+    assert write_jsonl([_undated(), _ambush()], fh, include_undated=False) == 1
+    assert "undated" not in json.loads(fh.getvalue())
+    fh = io.StringIO()
+    assert write_geojson([_undated()], fh) == 1
+    (feature,) = json.loads(fh.getvalue())["features"]
+    props = feature["properties"]
+    assert (props["event_date"], props["time_precision"], props["undated"]) == (None, None, True)
+    fh = io.StringIO()
+    assert export([_undated()], "geojson", fh, include_undated=False) == 0
+
+
+@pytest.mark.parametrize("sentinel", [dt.date.min, dt.date(1004, 6, 1), dt.date(1899, 12, 31)])
+def test_no_export_has_a_date_before_1900(sentinel: dt.date, caplog):
+    """A date before 1900 is a placeholder for none: every format shows the event as undated."""
+    placeholder = dataclasses.replace(_ambush(), event_id="cccccccccccccccc", date=DateRange.day(sentinel))
+    events = [placeholder, _ambush(), _undated()]
+    with caplog.at_level("WARNING", logger="sitrep.export"):
+        assert [r["event_id_cnty"] for r in _rows(events)] == ["AFG0123456789abcdef"]
+    assert "cccccccccccccccc" in caplog.text and "undated" in caplog.text
+    outputs = {}
+    for fmt in FORMATS:
+        fh = io.StringIO()
+        export(events, fmt, fh, include_undated=True)
+        outputs[fmt] = fh.getvalue()
+    for fmt, text in outputs.items():
+        assert str(sentinel.year).zfill(4) + "-" not in text, fmt
+        assert "0001-" not in text and "1901" not in text, fmt
+    rows = [json.loads(line) for line in outputs["jsonl"].splitlines()]
+    assert {r["event_id_cnty"]: r["undated"] for r in rows} == {
+        "AFG0123456789abcdef": False, "AFGbbbbbbbbbbbbbbbb": True, "AFGcccccccccccccccc": True}
+    assert all(r["event_date"] is None or r["year"] >= 1900 for r in rows)
 
 
 # --- the claim ledger ------------------------------------------------------------------------------

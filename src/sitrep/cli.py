@@ -110,25 +110,33 @@ def run_cmd(paths: tuple[str, ...], db: str, engine: str, scheduler: str | None)
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLite file or database URL.")
 @click.option("--background/--no-background", default=False, show_default=True,
               help="Include history recalled as context (marked background).")
-def export_cmd(fmt: str, output: str | None, db: str, background: bool) -> None:
+@click.option("--undated/--no-undated", default=None,
+              help="Include events no report dates (empty event_date, marked undated). Default: left "
+                   "out of acled-csv (ACLED has no undated rows), kept in the other formats.")
+def export_cmd(fmt: str, output: str | None, db: str, background: bool, undated: bool | None) -> None:
     """Export the ledger: ACLED CSV, JSON Lines, GeoJSON, or the claim ledger.
 
     \b
     Example:
       sitrep export --format acled-csv -o events.csv --db seeds.db
+      sitrep export --format acled-csv --undated -o all-events.csv --db seeds.db
       sitrep export --format geojson --db seeds.db > events.geojson
     """
-    from .export import export
+    from .export import export, export_date
     from .store import Store
 
     with Store(db) as store:
         events = store.load_events(include_background=background)
     if output:
         with open(output, "w", encoding="utf-8", newline="") as fh:
-            export(events, fmt, fh, include_background=background)
-        _err.print(f"wrote {len(events)} events to {output}", highlight=False)
+            written = export(events, fmt, fh, include_background=background, include_undated=undated)
+        what = "claims" if fmt.startswith("claims") else "events"
+        _err.print(f"wrote {written} {what} to {output}", highlight=False)
     else:
-        export(events, fmt, sys.stdout, include_background=background)
+        export(events, fmt, sys.stdout, include_background=background, include_undated=undated)
+    left_out = sum(1 for e in events if export_date(e) is None)
+    if left_out and (undated is False or (undated is None and fmt == "acled-csv")):
+        _err.print(f"{left_out} undated events left out (--undated includes them)", highlight=False)
 
 
 def _actors(e: Event) -> str:
@@ -138,32 +146,50 @@ def _actors(e: Event) -> str:
 @cli.command("events")
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLite file or database URL.")
 @click.option("--background/--no-background", default=False, help="Include history recalled as context.")
-def events_cmd(db: str, background: bool) -> None:
-    """Show the ledger as a table.
+@click.option("--undated", "only_undated", is_flag=True, default=False,
+              help="Show only the events no report dates (listed after the dated ones by default).")
+def events_cmd(db: str, background: bool, only_undated: bool) -> None:
+    """Show the ledger as a table: dated events by date, then the undated ones apart.
 
     \b
     Example:
       sitrep events --db seeds.db
+      sitrep events --undated --db seeds.db
     """
     from .store import Store
 
     with Store(db) as store:
-        events = store.load_events(include_background=background)
-    _out.print(_events_table(events))
+        events = store.load_events(include_background=background, undated="only" if only_undated else "include")
+    _print_ledger(events, only_undated=only_undated)
 
 
-def _events_table(events: list[Event]) -> Table:
-    table = Table(title=f"{len(events)} events", show_lines=False)
-    for col in ("id", "date", "tp", "type", "actors", "where", "deaths", "reports", "status"):
+def _print_ledger(events: list[Event], *, only_undated: bool = False) -> None:
+    """The dated events' table, then the undated events' table (when there are any)."""
+    from .export import export_date
+
+    undated = [e for e in events if export_date(e) is None]
+    if not only_undated:
+        _out.print(_events_table([e for e in events if export_date(e) is not None]))
+    if undated or only_undated:
+        _out.print(_events_table(undated, undated=True))
+
+
+def _events_table(events: list[Event], *, undated: bool = False) -> Table:
+    title = (f"{len(events)} undated events (no report gives a date; left out of the ACLED CSV)" if undated
+             else f"{len(events)} events")
+    table = Table(title=title, show_lines=False)
+    columns = ("id", "type", "actors", "where", "deaths", "reports", "status")
+    for col in columns if undated else columns[:1] + ("date", "tp") + columns[1:]:
         table.add_column(col, overflow="fold")
     for e in events:
         where = ", ".join(x for x in ((e.place.admin2, e.place.admin1) if e.place else ()) if x)
         deaths = "" if e.fatalities_best is None else (
             f"{e.fatalities_best}" + (f" ({e.fatalities_low}-{e.fatalities_high})"
                                       if e.fatalities_low != e.fatalities_high else ""))
-        table.add_row(e.event_id[:10], e.date.date.isoformat(), str(e.date.time_precision),
-                      e.sub_event_type + (" [bg]" if e.background else ""), _actors(e), where, deaths,
-                      str(len(e.article_ids)), e.status)
+        when = () if undated else (e.date.date.isoformat() if e.date else "undated",
+                                   str(e.date.time_precision) if e.date else "")
+        table.add_row(e.event_id[:10], *when, e.sub_event_type + (" [bg]" if e.background else ""), _actors(e),
+                      where, deaths, str(len(e.article_ids)), e.status)
     return table
 
 
@@ -188,8 +214,13 @@ def show_cmd(event_id: str, db: str) -> None:
         raise click.ClickException(f"no event {event_id!r} in {db} (see `sitrep events --db {db}`)")
     p = event.place
     _out.print(f"[bold]{event.event_type} / {event.sub_event_type}[/bold]  {event.event_id}")
-    _out.print(f"when   {event.date.date} (precision {event.date.time_precision}; "
-               f"{event.date.date_min}..{event.date.date_max})")
+    from .export import export_date
+
+    if export_date(event) is None:
+        _out.print("when   undated (no report gives a date)")
+    else:
+        _out.print(f"when   {event.date.date} (precision {event.date.time_precision}; "
+                   f"{event.date.date_min}..{event.date.date_max})")
     if p:
         _out.print(f"where  {p.name} — {', '.join(x for x in (p.admin2, p.admin1, p.country) if x)} "
                    f"({p.latitude}, {p.longitude}; geo_precision {p.geo_precision})")
@@ -211,7 +242,7 @@ def show_cmd(event_id: str, db: str) -> None:
     if len(history) > 1:
         _out.print("[bold]history[/bold] (a later report changed the event)")
         for h in history:
-            _out.print(f"  {h['recorded_at']:%Y-%m-%d %H:%M} {h['date']} {h['sub_event_type']}, deaths "
+            _out.print(f"  {h['recorded_at']:%Y-%m-%d %H:%M} {h['date'] or 'undated'} {h['sub_event_type']}, deaths "
                        f"{h['fatalities_low']}/{h['fatalities_best']}/{h['fatalities_high']}, "
                        f"{h['n_reports']} reports, {h['status']}", highlight=False)
     if event.merge_reasons:
@@ -238,7 +269,7 @@ def demo_cmd(db: str | None) -> None:
 
         with Store(path) as store:
             events = store.load_events()
-        _out.print(_events_table(events))
+        _print_ledger(events)
     sys.exit(status)
 
 

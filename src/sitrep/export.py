@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import functools
 import json
@@ -12,7 +13,7 @@ from typing import IO, Callable, Iterable, Iterator, Mapping, Sequence
 
 from .errors import ConfigError
 from .merge import deaths_by_side
-from .records import Claim, Event
+from .records import EARLIEST_EVENT_DATE, Claim, DateRange, Event
 
 LOGGER = logging.getLogger(__name__)
 
@@ -25,6 +26,8 @@ __all__ = [
     "to_json_rows",
     "to_claim_rows",
     "inter_codes",
+    "export_date",
+    "event_order",
     "write_csv",
     "write_jsonl",
     "write_geojson",
@@ -41,9 +44,11 @@ ACLED_COLUMNS = (
     "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes",
     "fatalities", "tags", "timestamp",
 )
-# sitrep's own columns after ACLED's; "background" only when background events are exported.
+# sitrep's own columns after ACLED's; "background" only when background events are exported,
+# "undated" only when undated events are (their event_date, year, time_precision are empty).
 SITREP_COLUMNS = ("fatalities_low", "fatalities_high", "deaths_a", "deaths_b", "deaths_civilians",
-                  "deaths_unknown", "article_ids", "n_reports", "claims", "denied_by", "background", "status")
+                  "deaths_unknown", "article_ids", "n_reports", "claims", "denied_by", "background", "undated",
+                  "status")
 # The claim ledger: one row per claim.
 CLAIM_COLUMNS = ("claim_id", "event_id_cnty", "kind", "n", "low", "high", "qualifier", "side", "claimant",
                  "claimant_text", "stance", "estimated", "article_id", "outlet", "sentence", "start", "end")
@@ -193,8 +198,28 @@ def _interaction(code1: int, code2: int | None) -> int:
     return min(code1, code2) * 10 + max(code1, code2)
 
 
+def export_date(event: Event) -> DateRange | None:
+    """The event's date as every export shows it: None when undated, or when dated before
+    EARLIEST_EVENT_DATE (a placeholder for no date, never a real one); a period reaching back
+    before it starts at it."""
+    d = event.date
+    if d is None or d.date < EARLIEST_EVENT_DATE:
+        return None
+    if d.date_min < EARLIEST_EVENT_DATE:
+        return dataclasses.replace(d, date_min=EARLIEST_EVENT_DATE)
+    return d
+
+
+def event_order(event: Event) -> tuple:
+    """The exports' order: by date, undated events last, then by id."""
+    d = export_date(event)
+    return (d is None, d.date if d else dt.date.min, event.event_id)
+
+
 def _date_phrase(event: Event) -> str:
     d = event.date
+    if d is None:
+        return "On an unknown date"
     if d.time_precision == 1 or d.date_min == d.date_max:
         return f"On {d.date.day} {d.date:%B} {d.date.year}"
     if d.time_precision >= 3:
@@ -262,8 +287,11 @@ def _notes(event: Event, actor1: str, assoc1: list[str], actor2: str, assoc2: li
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _timestamp(event: Event) -> int:
-    """Unix time of midnight UTC starting the event's last possible day (0 before 1970): deterministic."""
+def _timestamp(event: Event) -> int | None:
+    """Unix time of midnight UTC starting the event's last possible day (0 before 1970, None when
+    undated): deterministic."""
+    if event.date is None:
+        return None
     day = event.date.date_max
     if day.year < 1970:
         return 0
@@ -283,13 +311,28 @@ def _coord(value: float | None) -> float | None:
     return None if value is None else round(value, COORD_DECIMALS)
 
 
-def _selected(events: Iterable[Event], include_background: bool) -> list[Event]:
-    """The events to export, in a stable order (date, id): the same data gives the same bytes."""
-    chosen = [e for e in events if include_background or not e.background]
-    return sorted(chosen, key=lambda e: (e.date.date, e.event_id))
+def _selected(events: Iterable[Event], include_background: bool, include_undated: bool) -> list[Event]:
+    """The events to export, in a stable order (event_order): the same data gives the same bytes.
+
+    An event dated before EARLIEST_EVENT_DATE is exported as undated, with a warning.
+    """
+    chosen = []
+    for event in events:
+        if event.background and not include_background:
+            continue
+        shown = export_date(event)
+        if shown is not event.date:
+            if shown is None:
+                LOGGER.warning("event %s is dated %s, before %s: a placeholder, exported as undated",
+                               event.event_id, event.date.date, EARLIEST_EVENT_DATE)
+            event = dataclasses.replace(event, date=shown)
+        if event.undated and not include_undated:
+            continue
+        chosen.append(event)
+    return sorted(chosen, key=event_order)
 
 
-def _structured_row(event: Event, include_background: bool,
+def _structured_row(event: Event, include_background: bool, include_undated: bool,
                     inter_of: Callable[[Iterable[str]], Mapping[str, int]]) -> dict:
     inter = inter_of(event.actors)
     actor1, assoc1, actor2, assoc2 = _dyad(event, inter)
@@ -304,9 +347,9 @@ def _structured_row(event: Event, include_background: bool,
         tags.append("fatalities estimated")
     row = {
         "event_id_cnty": iso3 + event.event_id,
-        "event_date": event.date.date.isoformat(),
-        "year": event.date.date.year,
-        "time_precision": event.date.time_precision,
+        "event_date": event.date.date.isoformat() if event.date else None,
+        "year": event.date.date.year if event.date else None,
+        "time_precision": event.date.time_precision if event.date else None,
         "disorder_type": DISORDER_TYPES.get(event.event_type, ""),
         "event_type": event.event_type,
         "sub_event_type": event.sub_event_type,
@@ -343,33 +386,43 @@ def _structured_row(event: Event, include_background: bool,
         "claims": [_claim_object(c) for c in event.claims],
         "denied_by": list(event.denied_by),
         "background": event.background,
+        "undated": event.undated,
         "status": event.status,
     }
     if not include_background:
         del row["background"]
+    if not include_undated:
+        del row["undated"]
     return row
 
 
-def _columns(include_background: bool) -> tuple[str, ...]:
-    own = SITREP_COLUMNS if include_background else tuple(c for c in SITREP_COLUMNS if c != "background")
-    return ACLED_COLUMNS + own
+def _columns(include_background: bool, include_undated: bool) -> tuple[str, ...]:
+    left_out = {name for name, shown in (("background", include_background), ("undated", include_undated))
+                if not shown}
+    return ACLED_COLUMNS + tuple(c for c in SITREP_COLUMNS if c not in left_out)
 
 
-def to_json_rows(events: Iterable[Event], *, include_background: bool = False,
+def to_json_rows(events: Iterable[Event], *, include_background: bool = False, include_undated: bool = True,
                  inter: Mapping[str, int] | None = None) -> Iterator[dict]:
     """One dict per event with ACLED's keys then sitrep's; lists (article_ids, claims, denied_by) as lists.
 
-    `inter` maps actor names to ACLED inter codes; default: the actor lexicon (actors.json).
+    Undated events (kept unless `include_undated` is false) have event_date, year and
+    time_precision None and "undated" true. `inter` maps actor names to ACLED inter codes;
+    default: the actor lexicon (actors.json).
     """
     inter_of = inter_codes if inter is None else (lambda names: {n: inter.get(n, 0) for n in names})
-    for event in _selected(events, include_background):
-        yield _structured_row(event, include_background, inter_of)
+    for event in _selected(events, include_background, include_undated):
+        yield _structured_row(event, include_background, include_undated, inter_of)
 
 
-def to_acled_rows(events: Iterable[Event], *, include_background: bool = False,
+def to_acled_rows(events: Iterable[Event], *, include_background: bool = False, include_undated: bool = False,
                   inter: Mapping[str, int] | None = None) -> Iterator[dict]:
-    """One flat row per event in ACLED's columns: lists joined by ";", claims as JSON text, None as ""."""
-    for row in to_json_rows(events, include_background=include_background, inter=inter):
+    """One flat row per event in ACLED's columns: lists joined by ";", claims as JSON text, None as "".
+
+    ACLED has no undated rows: undated events are left out unless `include_undated`.
+    """
+    for row in to_json_rows(events, include_background=include_background, include_undated=include_undated,
+                            inter=inter):
         flat = {}
         for key, value in row.items():
             if key == "claims":
@@ -384,9 +437,10 @@ def to_acled_rows(events: Iterable[Event], *, include_background: bool = False,
         yield flat
 
 
-def to_claim_rows(events: Iterable[Event], *, include_background: bool = False) -> Iterator[dict]:
+def to_claim_rows(events: Iterable[Event], *, include_background: bool = False,
+                  include_undated: bool = True) -> Iterator[dict]:
     """The claim ledger: one dict per claim of each event, in CLAIM_COLUMNS."""
-    for event in _selected(events, include_background):
+    for event in _selected(events, include_background, include_undated):
         place = event.place
         iso3, _, _ = _country_codes(place.iso if place else None, place.country if place else None)
         for c in event.claims:
@@ -417,23 +471,37 @@ def _write_jsonl_rows(rows: Iterable[dict], fh: IO[str]) -> int:
 
 
 def write_csv(events: Iterable[Event], fh: IO[str], *, include_background: bool = False,
-              inter: Mapping[str, int] | None = None) -> int:
-    """ACLED-style CSV (open `fh` with newline=""); returns the number of events written."""
-    rows = to_acled_rows(events, include_background=include_background, inter=inter)
-    return _write_csv_rows(rows, _columns(include_background), fh)
+              include_undated: bool = False, inter: Mapping[str, int] | None = None) -> int:
+    """ACLED-style CSV (open `fh` with newline=""); returns the number of events written.
+
+    ACLED has no undated rows: undated events are left out unless `include_undated` (then with an
+    empty event_date and an "undated" column).
+    """
+    rows = to_acled_rows(events, include_background=include_background, include_undated=include_undated,
+                         inter=inter)
+    return _write_csv_rows(rows, _columns(include_background, include_undated), fh)
 
 
 def write_jsonl(events: Iterable[Event], fh: IO[str], *, include_background: bool = False,
-                inter: Mapping[str, int] | None = None) -> int:
-    """One JSON object per event (the CSV's keys; claims, article_ids, denied_by as lists)."""
-    return _write_jsonl_rows(to_json_rows(events, include_background=include_background, inter=inter), fh)
+                include_undated: bool = True, inter: Mapping[str, int] | None = None) -> int:
+    """One JSON object per event (the CSV's keys; claims, article_ids, denied_by as lists).
+
+    Undated events are included (event_date null, "undated": true) unless `include_undated` is false.
+    """
+    return _write_jsonl_rows(to_json_rows(events, include_background=include_background,
+                                          include_undated=include_undated, inter=inter), fh)
 
 
 def write_geojson(events: Iterable[Event], fh: IO[str], *, include_background: bool = False,
-                  inter: Mapping[str, int] | None = None) -> int:
-    """A FeatureCollection of Points; events without coordinates are counted in "skipped"."""
+                  include_undated: bool = True, inter: Mapping[str, int] | None = None) -> int:
+    """A FeatureCollection of Points; events without coordinates are counted in "skipped".
+
+    Undated events are features with event_date null and "undated" true, unless `include_undated`
+    is false.
+    """
     features, skipped = [], 0
-    for row in to_json_rows(events, include_background=include_background, inter=inter):
+    for row in to_json_rows(events, include_background=include_background, include_undated=include_undated,
+                            inter=inter):
         if row["latitude"] is None or row["longitude"] is None:
             skipped += 1
             continue
@@ -451,17 +519,19 @@ def write_geojson(events: Iterable[Event], fh: IO[str], *, include_background: b
 
 
 def write_claims_csv(events: Iterable[Event], fh: IO[str], *, include_background: bool = False,
-                     inter: Mapping[str, int] | None = None) -> int:
-    """The claim ledger as CSV, one row per claim; returns the number of claims written."""
+                     include_undated: bool = True, inter: Mapping[str, int] | None = None) -> int:
+    """The claim ledger as CSV, one row per claim (it has no dates: undated events' claims are in it)."""
     del inter  # the ledger has no actor types
-    return _write_csv_rows(to_claim_rows(events, include_background=include_background), CLAIM_COLUMNS, fh)
+    rows = to_claim_rows(events, include_background=include_background, include_undated=include_undated)
+    return _write_csv_rows(rows, CLAIM_COLUMNS, fh)
 
 
 def write_claims_jsonl(events: Iterable[Event], fh: IO[str], *, include_background: bool = False,
-                       inter: Mapping[str, int] | None = None) -> int:
+                       include_undated: bool = True, inter: Mapping[str, int] | None = None) -> int:
     """The claim ledger as JSON Lines, one object per claim."""
     del inter
-    return _write_jsonl_rows(to_claim_rows(events, include_background=include_background), fh)
+    rows = to_claim_rows(events, include_background=include_background, include_undated=include_undated)
+    return _write_jsonl_rows(rows, fh)
 
 
 FORMATS: dict[str, Callable[..., int]] = {
@@ -474,10 +544,15 @@ FORMATS: dict[str, Callable[..., int]] = {
 
 
 def export(events: Iterable[Event], fmt: str, fh: IO[str], *, include_background: bool = False,
-           inter: Mapping[str, int] | None = None) -> int:
-    """Write `events` to `fh` in format `fmt` (one of FORMATS); returns the number of rows or features."""
+           include_undated: bool | None = None, inter: Mapping[str, int] | None = None) -> int:
+    """Write `events` to `fh` in format `fmt` (one of FORMATS); returns the number of rows or features.
+
+    `include_undated` None keeps each format's own choice: the ACLED CSV leaves undated events
+    out (ACLED has no undated rows), the other formats keep them.
+    """
     try:
         writer = FORMATS[fmt]
     except KeyError as err:
         raise ConfigError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}") from err
-    return writer(events, fh, include_background=include_background, inter=inter)
+    undated = {} if include_undated is None else {"include_undated": include_undated}
+    return writer(events, fh, include_background=include_background, inter=inter, **undated)

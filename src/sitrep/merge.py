@@ -215,7 +215,7 @@ def merge_mentions(mentions: Iterable[Mention], *, groups: dict[str, str] | None
                         key=_order_key)
     events = _cluster(news, groups, options, background=False)
     events += _cluster(background, groups, options, background=True)
-    events.sort(key=lambda e: (e.date.date if e.date else dt.date.min, e.event_id))
+    events.sort(key=lambda e: (e.undated, e.date.date if e.date else dt.date.min, e.event_id))
     return events
 
 
@@ -321,7 +321,7 @@ def _event(c: _Cluster, background: bool) -> Event:
     event_id = content_hash("event", anchor.mention_id)
     low, best, high = reconcile(claims)
     return Event(
-        event_id=event_id, date=c.date or DateRange.day(dt.date.min), event_type=event_type,
+        event_id=event_id, date=c.date, event_type=event_type,
         sub_event_type=sub, actors=actors, place=place, mentions=tuple(mentions), claims=claims,
         fatalities_low=low, fatalities_best=best, fatalities_high=high, denied_by=denied_by,
         status=_status(claims, actors, denied_by), background=background,

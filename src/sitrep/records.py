@@ -15,6 +15,7 @@ __all__ = [
     "Mention",
     "Event",
     "content_hash",
+    "EARLIEST_EVENT_DATE",
     "CLAIM_KINDS",
     "STANCES",
 ]
@@ -23,6 +24,9 @@ __all__ = [
 CLAIM_KINDS = ("killed", "wounded", "casualties", "captured", "surrendered", "territory", "event")
 # Stances a source can take on a claim.
 STANCES = ("claims", "confirms", "denies", "unverified")
+# No event sitrep records is older: an earlier date is a placeholder for none (the merge stage
+# once wrote 0001-01-01 for undated events), so stores and exports treat it as undated.
+EARLIEST_EVENT_DATE = dt.date(1900, 1, 1)
 
 
 def content_hash(*parts: object, length: int = 16) -> str:
@@ -205,10 +209,14 @@ class Mention:
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """One event: the merged reports of one act at one place on one day, with every claim."""
+    """One event: the merged reports of one act at one place on one day, with every claim.
+
+    `date` is None when no report dates the event: it is undated, a status of its own that the
+    ledger keeps, lists apart and never exports with a made-up date.
+    """
 
     event_id: str
-    date: DateRange
+    date: DateRange | None
     event_type: str
     sub_event_type: str
     actors: tuple[str, ...]
@@ -227,3 +235,8 @@ class Event:
     @property
     def article_ids(self) -> tuple[str, ...]:
         return tuple(sorted({m.article_id for m in self.mentions}))
+
+    @property
+    def undated(self) -> bool:
+        """No report gives a date for the event."""
+        return self.date is None

@@ -7,18 +7,19 @@ import json
 import logging
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Literal, Sequence, get_args
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from .errors import StoreError
-from .records import Article, Claim, DateRange, Event, Mention, Place, content_hash
+from .errors import ConfigError, StoreError
+from .records import EARLIEST_EVENT_DATE, Article, Claim, DateRange, Event, Mention, Place, content_hash
 
 LOGGER = logging.getLogger(__name__)
 
-__all__ = ["Store", "Migration", "MIGRATIONS", "METADATA", "sqlalchemy_url"]
+__all__ = ["Store", "Migration", "MIGRATIONS", "METADATA", "Undated", "UNDATED_CHOICES", "undated_condition",
+           "sqlalchemy_url"]
 
 # Ids per IN (...) list: below SQLite's oldest limit of 999 bound parameters per statement.
 IN_CHUNK = 500
@@ -33,6 +34,9 @@ PG_RUN_LOCK = 0x5174_7265_7002
 PG_MIGRATE_LOCK = 0x5174_7265_7003
 
 Migration = tuple[str, Callable[[Connection], None]]
+# Which events a read returns by date: only dated ones, all, or only the undated ones.
+Undated = Literal["exclude", "include", "only"]
+UNDATED_CHOICES: tuple[str, ...] = get_args(Undated)
 
 METADATA = sa.MetaData()
 
@@ -85,25 +89,30 @@ ARTICLES = sa.Table(
     sa.Column("ingested_at", sa.DateTime, nullable=False),  # naive UTC
 )
 
-EVENTS = sa.Table(
-    "events", METADATA,
-    sa.Column("event_id", sa.String, primary_key=True),
-    *_date_columns(nullable=False),
-    sa.Column("event_type", sa.Text, nullable=False),
-    sa.Column("sub_event_type", sa.Text, nullable=False),
-    sa.Column("actors", sa.Text, nullable=False),  # JSON list
-    *_place_columns(),
-    sa.Column("fatalities_low", sa.Integer),
-    sa.Column("fatalities_best", sa.Integer),
-    sa.Column("fatalities_high", sa.Integer),
-    sa.Column("denied_by", sa.Text, nullable=False),  # JSON list
-    sa.Column("status", sa.Text, nullable=False),
-    sa.Column("background", sa.Boolean, nullable=False),
-    sa.Column("merge_reasons", sa.Text, nullable=False),  # JSON list
-    sa.Column("notes", sa.Text, nullable=False),
-    sa.Column("fingerprint", sa.String(64), nullable=False),
-    sa.Column("updated_at", sa.DateTime, nullable=False),  # naive UTC; kept while the event is unchanged
-)
+def _events_table(metadata: sa.MetaData, *, dates_nullable: bool) -> sa.Table:
+    # A NULL date is an undated event (migration 0004_undated_events; NOT NULL before it).
+    return sa.Table(
+        "events", metadata,
+        sa.Column("event_id", sa.String, primary_key=True),
+        *_date_columns(nullable=dates_nullable),
+        sa.Column("event_type", sa.Text, nullable=False),
+        sa.Column("sub_event_type", sa.Text, nullable=False),
+        sa.Column("actors", sa.Text, nullable=False),  # JSON list
+        *_place_columns(),
+        sa.Column("fatalities_low", sa.Integer),
+        sa.Column("fatalities_best", sa.Integer),
+        sa.Column("fatalities_high", sa.Integer),
+        sa.Column("denied_by", sa.Text, nullable=False),  # JSON list
+        sa.Column("status", sa.Text, nullable=False),
+        sa.Column("background", sa.Boolean, nullable=False),
+        sa.Column("merge_reasons", sa.Text, nullable=False),  # JSON list
+        sa.Column("notes", sa.Text, nullable=False),
+        sa.Column("fingerprint", sa.String(64), nullable=False),
+        sa.Column("updated_at", sa.DateTime, nullable=False),  # naive UTC; kept while the event is unchanged
+    )
+
+
+EVENTS = _events_table(METADATA, dates_nullable=True)
 
 MENTIONS = sa.Table(
     "mentions", METADATA,
@@ -165,19 +174,23 @@ CLAIMS = sa.Table(
 
 # One row per version of an event: written when an event first appears and whenever a later
 # report changes it (ACLED's living database: a figure revised keeps the figure it replaced).
-EVENT_HISTORY = sa.Table(
-    "event_history", METADATA,
-    sa.Column("event_id", sa.String, primary_key=True),
-    sa.Column("fingerprint", sa.String(64), primary_key=True),
-    sa.Column("recorded_at", sa.DateTime, nullable=False),  # naive UTC
-    sa.Column("date", sa.Date, nullable=False),
-    sa.Column("sub_event_type", sa.Text, nullable=False),
-    sa.Column("fatalities_low", sa.Integer),
-    sa.Column("fatalities_best", sa.Integer),
-    sa.Column("fatalities_high", sa.Integer),
-    sa.Column("n_reports", sa.Integer, nullable=False),
-    sa.Column("status", sa.Text, nullable=False),
-)
+def _event_history_table(metadata: sa.MetaData, *, dates_nullable: bool) -> sa.Table:
+    return sa.Table(
+        "event_history", metadata,
+        sa.Column("event_id", sa.String, primary_key=True),
+        sa.Column("fingerprint", sa.String(64), primary_key=True),
+        sa.Column("recorded_at", sa.DateTime, nullable=False),  # naive UTC
+        sa.Column("date", sa.Date, nullable=dates_nullable),  # NULL: the version was undated
+        sa.Column("sub_event_type", sa.Text, nullable=False),
+        sa.Column("fatalities_low", sa.Integer),
+        sa.Column("fatalities_best", sa.Integer),
+        sa.Column("fatalities_high", sa.Integer),
+        sa.Column("n_reports", sa.Integer, nullable=False),
+        sa.Column("status", sa.Text, nullable=False),
+    )
+
+
+EVENT_HISTORY = _event_history_table(METADATA, dates_nullable=True)
 
 EVENT_ARTICLES = sa.Table(
     "event_articles", METADATA,
@@ -195,8 +208,13 @@ _LEDGER_TABLES = (ARTICLES, EVENTS, MENTIONS, CLAIMS, EVENT_ARTICLES)
 # migration changes a table, copy the old definition into the earlier migration first.
 
 def _m0001_initial(conn: Connection) -> None:
+    # The tables as first created: event dates NOT NULL until 0004_undated_events.
+    first = sa.MetaData()
+    _events_table(first, dates_nullable=False)
     for table in _LEDGER_TABLES:
-        table.create(conn, checkfirst=True)
+        if table is not EVENTS:
+            table.to_metadata(first)
+    first.create_all(conn, checkfirst=True)
 
 
 # Indexes behind the API's event filters (sitrep.api.queries). On SQLite, one covering index in
@@ -223,14 +241,69 @@ def _m0002_event_filter_index(conn: Connection) -> None:
 
 
 def _m0003_event_history(conn: Connection) -> None:
-    EVENT_HISTORY.create(conn, checkfirst=True)
+    _event_history_table(sa.MetaData(), dates_nullable=False).create(conn, checkfirst=True)
+
+
+def _m0004_undated_events(conn: Connection) -> None:
+    """Event dates may be NULL (an undated event); the old sentinel 0001-01-01 becomes NULL."""
+    if conn.dialect.name == "sqlite":
+        _sqlite_rebuild(conn, _events_table(sa.MetaData(), dates_nullable=True), _SQLITE_FILTER_INDEXES)
+        _sqlite_rebuild(conn, _event_history_table(sa.MetaData(), dates_nullable=True))
+    else:
+        for column in ("date", "date_min", "date_max", "time_precision"):
+            conn.exec_driver_sql(f'ALTER TABLE events ALTER COLUMN "{column}" DROP NOT NULL')
+        conn.exec_driver_sql('ALTER TABLE event_history ALTER COLUMN "date" DROP NOT NULL')
+    undated = conn.execute(sa.update(EVENTS).where(EVENTS.c.date < EARLIEST_EVENT_DATE).values(
+        date=None, date_min=None, date_max=None, time_precision=None, date_text=None)).rowcount
+    conn.execute(sa.update(EVENT_HISTORY).where(EVENT_HISTORY.c.date < EARLIEST_EVENT_DATE).values(date=None))
+    if undated:
+        LOGGER.warning("%d events dated before %s (a placeholder for no date) are now undated",
+                       undated, EARLIEST_EVENT_DATE)
+
+
+def _sqlite_rebuild(conn: Connection, table: sa.Table, indexes: Sequence[str] = ()) -> None:
+    """Give an SQLite table `table`'s definition: copy into a new table, drop the old, rename.
+
+    SQLite cannot drop a NOT NULL constraint in place (sqlite.org/lang_altertable.html, "Making
+    other kinds of table schema changes"); the migration runs with foreign keys off (Store._migrate).
+    Columns the old table lacks start empty; `indexes` are created again afterwards.
+    """
+    old = {row[1] for row in conn.exec_driver_sql(f'PRAGMA table_info("{table.name}")')}
+    new = table.to_metadata(sa.MetaData(), name=f"{table.name}_new")
+    conn.exec_driver_sql(f'DROP TABLE IF EXISTS "{new.name}"')
+    new.create(conn)
+    columns = ", ".join(f'"{c.name}"' for c in table.columns if c.name in old)
+    conn.exec_driver_sql(f'INSERT INTO "{new.name}" ({columns}) SELECT {columns} FROM "{table.name}"')
+    conn.exec_driver_sql(f'DROP TABLE "{table.name}"')
+    conn.exec_driver_sql(f'ALTER TABLE "{new.name}" RENAME TO "{table.name}"')
+    for statement in indexes:
+        conn.exec_driver_sql(statement)
 
 
 MIGRATIONS: tuple[Migration, ...] = (
     ("0001_initial", _m0001_initial),
     ("0002_event_filter_index", _m0002_event_filter_index),
     ("0003_event_history", _m0003_event_history),
+    ("0004_undated_events", _m0004_undated_events),
 )
+
+
+def undated_condition(undated: Undated) -> sa.ColumnElement[bool]:
+    """The WHERE term on the events table that keeps dated events, all of them, or only the undated.
+
+    A date before EARLIEST_EVENT_DATE is a placeholder for none: such an event counts as undated.
+    """
+    if undated == "exclude":
+        return EVENTS.c.date >= EARLIEST_EVENT_DATE
+    if undated == "only":
+        return sa.or_(EVENTS.c.date.is_(None), EVENTS.c.date < EARLIEST_EVENT_DATE)
+    if undated == "include":
+        return sa.true()
+    raise ConfigError(f"undated must be one of {', '.join(UNDATED_CHOICES)}, not {undated!r}")
+
+
+# Events in ledger order: by date, undated last, then by id.
+EVENT_ORDER = (undated_condition("only"), EVENTS.c.date, EVENTS.c.event_id)
 
 
 def sqlalchemy_url(url_or_path: str | Path) -> URL:
@@ -392,12 +465,38 @@ class Store:
             for name, migrate in migrations:
                 if name in done:
                     continue
-                with self.engine.begin() as conn:
+                with self._migration_transaction(name) as conn:
                     migrate(conn)
                     conn.execute(sa.insert(SCHEMA_MIGRATIONS).values(name=name, applied_at=_utcnow()))
                 LOGGER.info("%s: applied migration %s", self.name, name)
                 applied.append(name)
         return tuple(applied)
+
+    @contextmanager
+    def _migration_transaction(self, name: str) -> Iterator[Connection]:
+        """One migration's transaction; on SQLite with foreign keys off, checked before it commits.
+
+        SQLite rebuilds a table by copy, drop and rename (sqlite.org/lang_altertable.html), which
+        foreign keys would refuse; the pragma has no effect inside a transaction, so it is set
+        on the driver's connection before SQLAlchemy begins one.
+        """
+        if self.engine.dialect.name != "sqlite":
+            with self.engine.begin() as conn:
+                yield conn
+            return
+        with self.engine.connect() as conn:
+            driver = conn.connection.dbapi_connection
+            driver.execute("PRAGMA foreign_keys=OFF")
+            try:
+                with conn.begin():
+                    yield conn
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise StoreError(f"{self.name}: migration {name} would leave {len(broken)} rows "
+                                         f"pointing at missing rows (first: table {broken[0][0]}); "
+                                         f"it was rolled back: report this as a bug")
+            finally:
+                driver.execute("PRAGMA foreign_keys=ON")
 
     @contextmanager
     def _migration_lock(self) -> Iterator[None]:
@@ -580,10 +679,13 @@ class Store:
                                 .order_by(EVENT_HISTORY.c.recorded_at, EVENT_HISTORY.c.fingerprint)).mappings()
             return [dict(r) for r in rows]
 
-    def load_events(self, *, include_background: bool = False) -> list[Event]:
-        """Every stored event with its mentions and claims, by date then id."""
+    def load_events(self, *, include_background: bool = False, undated: Undated = "include") -> list[Event]:
+        """Every stored event with its mentions and claims, by date (undated last) then id.
+
+        `undated`: "include" (default) the undated events, "exclude" them, or load "only" them.
+        """
         where = sa.true() if include_background else EVENTS.c.background.is_(False)
-        return self._load_events(where)
+        return self._load_events(sa.and_(where, undated_condition(undated)))
 
     def get_event(self, event_id: str) -> Event | None:
         """One event by id or by a unique prefix of its id; None when nothing matches.
@@ -618,7 +720,7 @@ class Store:
         chosen = sa.select(EVENTS.c.event_id).where(where)
         with self._read("load events") as conn:
             event_rows = conn.execute(sa.select(EVENTS).where(where)
-                                      .order_by(EVENTS.c.date, EVENTS.c.event_id)).mappings().all()
+                                      .order_by(*EVENT_ORDER)).mappings().all()
             if not event_rows:
                 return []
             mention_rows = conn.execute(sa.select(MENTIONS).where(MENTIONS.c.event_id.in_(chosen))
@@ -721,7 +823,7 @@ def _date_row(when: DateRange | None) -> dict:
 
 
 def _date(r) -> DateRange | None:  # noqa: ANN001
-    if r["date"] is None:
+    if r["date"] is None or r["date_min"] is None or r["date_max"] is None or r["time_precision"] is None:
         return None
     return DateRange(r["date"], r["date_min"], r["date_max"], r["time_precision"], r["date_text"] or "")
 

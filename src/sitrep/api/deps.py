@@ -12,7 +12,7 @@ from fastapi import Depends, HTTPException, Query, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BeforeValidator
 
-from ..store import Store
+from ..store import Store, Undated
 from .queries import EventFilter
 from .settings import Settings
 
@@ -103,12 +103,15 @@ def event_filter(
     q: Annotated[str | None, Query(max_length=MAX_TEXT_FILTER,
                                    description="text in the notes or the source sentences")] = None,
     include_background: Annotated[bool, Query(description="include history recalled as context")] = False,
+    undated: Annotated[Undated, Query(description="events no report dates: left out (exclude), added after "
+                                                  "the dated ones (include; date filters do not apply to "
+                                                  "them), or only them (only)")] = "exclude",
 ) -> EventFilter:
     """The filters shared by /events, /stats/timeline and the exports."""
     return EventFilter(
         date_from=date_from, date_to=date_to, admin1=_text(admin1), admin2=_text(admin2), actor=_text(actor),
         event_type=_text(event_type), sub_event_type=_text(sub_event_type), min_fatalities=min_fatalities,
-        bbox=_bbox(bbox), q=_text(q), include_background=include_background,
+        bbox=_bbox(bbox), q=_text(q), include_background=include_background, undated=undated,
     )
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import collections
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -10,9 +11,9 @@ from typing import Iterable, Literal, Mapping, Sequence
 
 import sqlalchemy as sa
 
-from ..export import to_json_rows
+from ..export import event_order, export_date, to_json_rows
 from ..records import Event
-from ..store import ARTICLES, CLAIMS, EVENT_ARTICLES, EVENTS, IN_CHUNK, MENTIONS, Store
+from ..store import ARTICLES, CLAIMS, EVENT_ARTICLES, EVENTS, IN_CHUNK, MENTIONS, Store, Undated, undated_condition
 # Row-to-record converters of the store, not public yet (see _load_for_list).
 from ..store import _claim, _event  # noqa: PLC2701
 
@@ -48,6 +49,8 @@ class EventFilter:
     Dates filter ACLED's event_date (inclusive); text fields compare without regard to case;
     `actor` matches one of the event's actors exactly; `q` searches the notes and the source
     sentences; `bbox` is (west, south, east, north), crossing the antimeridian when west > east.
+    `undated`: events no report dates are left out ("exclude"), added ("include"; the date
+    filters do not apply to them) or the only ones returned ("only").
     """
 
     date_from: dt.date | None = None
@@ -61,6 +64,7 @@ class EventFilter:
     bbox: tuple[float, float, float, float] | None = None
     q: str | None = None
     include_background: bool = False
+    undated: Undated = "exclude"
 
 
 def _same_text(column: sa.ColumnElement, value: str, dialect: str) -> sa.ColumnElement[bool]:
@@ -80,10 +84,18 @@ def event_conditions(f: EventFilter, *, dialect: str = "sqlite") -> list[sa.Colu
     terms: list[sa.ColumnElement[bool]] = []
     if not f.include_background:
         terms.append(EVENTS.c.background.is_(False))
+    dated: list[sa.ColumnElement[bool]] = []
     if f.date_from is not None:
-        terms.append(EVENTS.c.date >= f.date_from)
+        dated.append(EVENTS.c.date >= f.date_from)
     if f.date_to is not None:
-        terms.append(EVENTS.c.date <= f.date_to)
+        dated.append(EVENTS.c.date <= f.date_to)
+    if f.undated == "exclude":
+        terms.append(undated_condition("exclude"))
+        terms.extend(dated)
+    elif f.undated == "only":
+        terms.append(undated_condition("only"))  # no date to filter on
+    elif dated:
+        terms.append(sa.or_(sa.and_(undated_condition("exclude"), *dated), undated_condition("only")))
     if f.admin1:
         terms.append(_same_text(EVENTS.c.admin1, f.admin1, dialect))
     if f.admin2:
@@ -143,10 +155,12 @@ def _load_for_list(conn: sa.Connection, ids: Sequence[str]) -> tuple[dict[str, E
 def list_events(store: Store, f: EventFilter, *, limit: int, offset: int,
                 descending: bool = False) -> tuple[list[dict], int]:
     """Summaries of a page of matching events, ordered by date then id (newest first if
-    `descending`), and how many events match in all."""
+    `descending`; undated events last), and how many events match in all."""
     terms = event_conditions(f, dialect=store.engine.dialect.name)
     order = ((EVENTS.c.date.desc(), EVENTS.c.event_id.desc()) if descending
              else (EVENTS.c.date, EVENTS.c.event_id))
+    if f.undated == "include":  # undated events last, in either order
+        order = (undated_condition("only"), *order)
     page = sa.select(EVENTS.c.event_id).where(*terms).order_by(*order).limit(limit).offset(offset)
     counted = sa.select(sa.func.count()).select_from(EVENTS).where(*terms)
     with store.engine.connect() as conn:
@@ -160,7 +174,7 @@ def list_events(store: Store, f: EventFilter, *, limit: int, offset: int,
 
 
 def load_events(store: Store, f: EventFilter) -> list[Event]:
-    """Every matching event, whole, by date then id (for the exports)."""
+    """Every matching event, whole, by date (undated last) then id (for the exports)."""
     terms = event_conditions(f, dialect=store.engine.dialect.name)
     return _load_where(store, sa.and_(sa.true(), *terms))
 
@@ -184,15 +198,17 @@ def resolve_event_id(store: Store, id_or_prefix: str) -> tuple[str | None, list[
 def event_summary(event: Event, row: dict | None = None) -> dict:
     """The fields of an event that a list shows; `row` is its export row (computed if not given)."""
     if row is None:
-        row = next(to_json_rows([event], include_background=True))
+        row = next(to_json_rows([event], include_background=True, include_undated=True))
     place = event.place
+    when = export_date(event)  # None: undated (no date before 1900 is ever shown)
     return {
         "event_id": event.event_id,
         "event_id_cnty": row["event_id_cnty"],
-        "event_date": event.date.date,
-        "date_min": event.date.date_min,
-        "date_max": event.date.date_max,
-        "time_precision": event.date.time_precision,
+        "event_date": when.date if when else None,
+        "date_min": when.date_min if when else None,
+        "date_max": when.date_max if when else None,
+        "time_precision": when.time_precision if when else None,
+        "undated": when is None,
         "event_type": event.event_type,
         "sub_event_type": event.sub_event_type,
         "actors": list(event.actors),
@@ -221,9 +237,10 @@ def summaries(events: Sequence[Event], *, article_ids: Mapping[str, Sequence[str
 
     `article_ids` gives the articles of events loaded without their mentions.
     """
-    # to_json_rows yields in (date, id) order: zip it with the events sorted the same way.
-    ordered = sorted(events, key=lambda e: (e.date.date, e.event_id))
-    rows = {e.event_id: r for e, r in zip(ordered, to_json_rows(ordered, include_background=True))}
+    # to_json_rows yields in event_order: zip it with the events sorted the same way.
+    ordered = sorted(events, key=event_order)
+    rows = {e.event_id: r for e, r in zip(ordered, to_json_rows(ordered, include_background=True,
+                                                                include_undated=True))}
     out = [event_summary(e, rows.get(e.event_id)) for e in events]
     if article_ids is not None:
         for item in out:
@@ -284,9 +301,13 @@ def _keys(by: GroupBy, event_type: str, actors_json: str) -> Iterable[str]:
 
 
 def timeline(store: Store, f: EventFilter, *, interval: Interval = "month", by: GroupBy = "event_type") -> list[dict]:
-    """Events and fatalities per period and key; an event with two actors counts once for each."""
+    """Events and fatalities per period and key; an event with two actors counts once for each.
+
+    Undated events have no period: the timeline leaves them out whatever `f.undated` says.
+    """
+    dated = dataclasses.replace(f, undated="exclude")
     stmt = (sa.select(EVENTS.c.date, EVENTS.c.event_type, EVENTS.c.actors, EVENTS.c.fatalities_best)
-            .where(*event_conditions(f, dialect=store.engine.dialect.name)))
+            .where(*event_conditions(dated, dialect=store.engine.dialect.name)))
     cells: dict[tuple[str, str], list] = {}
     with store.engine.connect() as conn:
         for r in conn.execute(stmt):

@@ -35,10 +35,11 @@ class EventSummary(_Out):
 
     event_id: str
     event_id_cnty: str = Field(description="ACLED-style id: ISO 3166-1 alpha-3 + event_id")
-    event_date: dt.date
-    date_min: dt.date
-    date_max: dt.date
-    time_precision: int = Field(description="1 = day, 2 = within a week, 3 = month")
+    event_date: dt.date | None = Field(description="ACLED's event date; null when the event is undated")
+    date_min: dt.date | None
+    date_max: dt.date | None
+    time_precision: int | None = Field(description="1 = day, 2 = within a week, 3 = month; null when undated")
+    undated: bool = Field(description="no report gives the event a date (GET /events?undated=only lists them)")
     event_type: str
     sub_event_type: str
     actors: list[str]

@@ -22,7 +22,9 @@ router = APIRouter(tags=["export"])
 def _export(store: Store, filters: EventFilter, fmt: str) -> str:
     events = load_events(store, filters)
     out = io.StringIO(newline="")
-    export(events, fmt, out, include_background=filters.include_background)
+    # ACLED has no undated rows: the CSV has them only when the request asks (undated=include|only).
+    export(events, fmt, out, include_background=filters.include_background,
+           include_undated=filters.undated != "exclude")
     return out.getvalue()
 
 
