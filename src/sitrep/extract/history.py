@@ -41,6 +41,10 @@ def _cues() -> dict:
 def _framing(trigger: Token, sent: Span) -> str | None:
     """A syntactic frame that recalls the past around the trigger, or None."""
     cues = _cues()
+    # "Since then, the group has taken control of ...": a perfect tense over a period recalls
+    if any(c.dep_ == "prep" and c.lower_ == "since" for c in trigger.children) and any(
+            c.dep_ == "aux" and c.lemma_.lower() == "have" for c in trigger.children):
+        return "recalled in a 'since ...' phrase"
     tok = trigger
     # Walk up to the root: a "since ..." phrase or a relative clause on the way frames it.
     seen = 0

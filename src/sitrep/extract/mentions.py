@@ -192,11 +192,14 @@ class Extractor:
                                         country, outlet)
                 if mention is not None:
                     mentions.append(mention)
-            said = {(d.start, d.end) for d in dates
-                    if _date_role(doc[_token_at(sent, sent.start_char + d.start)], _anchors(units, doc))[0] != "event"}
-            # A period a statement was made in sets the story's time; the day of a statement does not.
+            anchors = _anchors(units, doc)
+            roles = {(d.start, d.end): _date_role(doc[_token_at(sent, sent.start_char + d.start)], anchors)[0]
+                     for d in dates}
+            # A period a statement was made in sets the story's time; the day of a statement does
+            # not, nor a date that belongs to something else ("since the war began in April 2023").
             own = [d for d in dates if d.kind not in ("period",) and not _too_old(d.range, pub_date)
-                   and ((d.start, d.end) not in said or d.range.time_precision > 1)]
+                   and (roles[(d.start, d.end)] == "event"
+                        or roles[(d.start, d.end)] == "statement" and d.range.time_precision > 1)]
             if own and not any(m.background for m in mentions if m.sentence_index == si):
                 date_ctx = own[-1].range
             told = [m for m in mentions if m.sentence_index == si and not m.background and m.place]
@@ -669,6 +672,8 @@ def _date_role(tok, anchors: dict) -> tuple[str, "_Unit | None"]:
             return "other", None
         if tok.lower_ == "since" and tok.dep_ in ("prep", "mark"):
             return "other", None  # "since the takeover in August 2021" starts a period, not the event
+        if tok.pos_ in ("VERB", "AUX") and any(c.dep_ == "mark" and c.lower_ == "since" for c in tok.children):
+            return "other", None  # "the worst since the war began in April 2023"
         tok = tok.head
         hops += 1
     return "event", None
