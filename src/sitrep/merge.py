@@ -163,7 +163,8 @@ def _only_generic(actors) -> bool:
 
 
 def _vague_date(m: Mention) -> bool:
-    """No date in the mention's own sentence: the publication date or one from the story around it."""
+    """No date in the mention's own sentence: none at all, the publication date, or one from the
+    story around it."""
     return m.date is None or m.date.text in FALLBACK_TEXTS or m.date.text.startswith(INHERITED_PREFIX)
 
 
@@ -172,13 +173,23 @@ def _same_story(c: _Cluster, m: Mention, group: str | None) -> bool:
 
 
 def _shared_detail(c: _Cluster, m: Mention) -> bool:
-    """A specific detail two reports share: the district, or a figure."""
-    return bool(m.place and m.place.admin2 and m.place.admin2 == c.admin2) or _shared_figure(c, m)
+    """A specific detail two reports share: a named place below the province, or a figure with
+    the same source (a number alone is shared by too many events)."""
+    return _shared_place(c, m) or _shared_figure(c, m)
+
+
+def _shared_place(c: _Cluster, m: Mention) -> bool:
+    if m.place is None or m.place.geo_precision >= 3:
+        return False
+    if m.place.admin2 and m.place.admin2 == c.admin2:
+        return True
+    return any(x.place is not None and x.place.geo_precision < 3 and x.place.name == m.place.name
+               for x in c.mentions)
 
 
 def _shared_figure(c: _Cluster, m: Mention) -> bool:
-    mine = {(cl.kind, cl.n) for cl in m.claims if cl.n is not None and cl.kind != "event"}
-    theirs = {(cl.kind, cl.n) for x in c.mentions for cl in x.claims if cl.n is not None}
+    mine = {(cl.kind, cl.n, cl.claimant) for cl in m.claims if cl.n is not None and cl.kind != "event"}
+    theirs = {(cl.kind, cl.n, cl.claimant) for x in c.mentions for cl in x.claims if cl.n is not None}
     return bool(mine & theirs)
 
 

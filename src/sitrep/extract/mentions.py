@@ -464,6 +464,12 @@ class Extractor:
             heads.extend(c for c in tok.head.children if c.dep_ == "nsubj")
         found: list[str] = []
         country_name = _country_name(self.gazetteer, country)
+        # "Russian missiles struck ...", "a Turkish drone hit ...": the trigger itself or its
+        # subject is a weapon or a force of a nation named by its adjective.
+        for head in [tok, *(h for h in heads if h.dep_ in ("nsubj", "agent", "pobj") and h.i < tok.i)]:
+            name = self._national_forces(head, sent_actors)
+            if name and name not in found:
+                found.append(name)
         for head in heads:
             lo, hi = head.left_edge.i, head.right_edge.i + 1
             if any(lo <= a.start < hi for a in sent_actors):
@@ -481,6 +487,19 @@ class Extractor:
             if name and name not in found:
                 found.append(name)
         return found
+
+    def _national_forces(self, head, sent_actors: list[ActorMention]) -> str | None:
+        """The state forces of the nation whose adjective qualifies a weapon or force noun."""
+        if head.lemma_.lower() not in _NATIONAL_FORCE_NOUNS:
+            return None
+        if any(head.left_edge.i <= a.start <= head.i for a in sent_actors):
+            return None
+        for mod in head.children:
+            if mod.dep_ in ("amod", "compound") and mod.i < head.i and mod.ent_type_ == "NORP":
+                hit = self.gazetteer.country_of(mod.text)
+                if hit:
+                    return self.lexicon.generic_for("military", hit[0])
+        return None
 
     def _victim(self, doc: Doc, toll: Toll, sent_actors: list[ActorMention], names: list[str],
                 attribution: Attribution | None, country: str | None) -> str | None:
@@ -506,13 +525,24 @@ class Extractor:
             if generic:
                 return generic
         claimant = attribution.claimant if attribution else None
-        others = [n for n in names if n != claimant and self.lexicon.inter(n) != 7]
+        # the first name is who did it: its people are the toll only when the text says so
+        others = [n for n in names[1:] if n != claimant and self.lexicon.inter(n) != 7]
         return others[0] if len(others) == 1 or (others and claimant) else None
 
     def _where(self, unit: _Unit, place_ctx: _PlaceHit | None, context_admin1: str | None,
                country: str | None, *, date_is_own: bool = True) -> tuple[Place | None, str | None]:
         own = sorted(unit.places, key=lambda h: abs(h.start - unit.i))
         with_admin1 = [h for h in own if h.place.admin1]
+        # A province the sentence names outranks a town read elsewhere ("Dalwa, a village in the
+        # Konduga area of Borno State" is in Borno, whatever else "Dalwa" may spell).
+        provinces = {h.place.admin1 for h in with_admin1 if h.place.geo_precision == 3}
+        if provinces:
+            with_admin1 = [h for h in with_admin1 if h.place.admin1 in provinces] or with_admin1
+        elif len({h.place.admin1 for h in with_admin1}) > 1:
+            # places of two provinces: the one more of them name, then the report's own province
+            votes = collections.Counter(h.place.admin1 for h in with_admin1)
+            top = max(votes, key=lambda a: (votes[a], a == context_admin1))
+            with_admin1 = [h for h in with_admin1 if h.place.admin1 == top]
         if with_admin1:
             chosen = with_admin1[0]
             # The most precise place in the same province names the location.
@@ -594,6 +624,12 @@ def _absorb(into: _Unit, other: _Unit) -> None:
         into.extra_triggers.append(other.trigger)
 
 
+# Weapons and forces whose national adjective names the state forces that used them
+# ("Russian missiles", "a Turkish drone", "Israeli jets", "Ugandan troops").
+_NATIONAL_FORCE_NOUNS = frozenset({"missile", "rocket", "drone", "jet", "warplane", "aircraft", "plane",
+                                   "helicopter", "airstrike", "strike", "bombardment", "shelling", "artillery",
+                                   "shell", "bomb", "raid", "troop", "force", "soldier", "army", "military",
+                                   "navy", "tank", "gunship", "fighter-jet"})
 # Things attacked that stand for the people in them ("a convoy of soldiers").
 _TARGET_NOUNS = frozenset({"convoy", "patrol", "post", "position", "checkpoint", "base", "camp", "outpost",
                            "vehicle", "unit", "column", "barracks"})
