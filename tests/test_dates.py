@@ -338,29 +338,248 @@ def test_empty_text():
     assert infer_publication_date("") is None
 
 
+# --- a publication date known to the week or the month -----------------------------------
+
+# A page known only to be from October 2024 (ingest reads "2024-10" as its 1st, precision 3).
+OCTOBER = D(2024, 10, 1)
+
+
+def _only(text: str, published: dt.date, precision: int) -> DateMention:
+    found = find_dates(text, published, published_precision=precision)
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize("sentence, lo, hi, precision", [
+    # Every Monday of October 2024: the 7th to the 28th.
+    ("Gunmen raided the market on Monday, elders said.", D(2024, 10, 7), D(2024, 10, 28), 3),
+    ("The convoy was ambushed yesterday near the bridge.", D(2024, 10, 1), D(2024, 10, 30), 3),
+    ("The depot burned last week after an air strike.", D(2024, 10, 1), D(2024, 10, 27), 3),
+    ("Police reported the killings today in a statement.", D(2024, 10, 1), D(2024, 10, 31), 3),
+    # A window wholly outside the month stays where it is.
+    ("The ceasefire collapsed last month in the north.", D(2024, 9, 1), D(2024, 9, 30), 3),
+])
+def test_month_only_publication_keeps_relative_dates_in_its_month(sentence, lo, hi, precision):
+    mention = _only(sentence, OCTOBER, 3)
+    assert (mention.range.date_min, mention.range.date_max, mention.range.time_precision) == (lo, hi, precision)
+    assert mention.range.date != D(2024, 10, 1) or lo == hi == D(2024, 10, 1)
+
+
+def test_month_only_publication_never_dates_a_relative_event_on_the_first():
+    for sentence in ("Militias clashed on Friday.", "Troops withdrew yesterday.", "A bomb exploded this week."):
+        mention = _only(sentence, OCTOBER, 3)
+        assert mention.range.date != OCTOBER, sentence
+        assert mention.range.time_precision in (2, 3)
+
+
+def test_explicit_day_in_the_publication_month_is_not_moved_a_year_back():
+    assert _only("Rebels took the hill on October 21.", OCTOBER, 3).range == DateRange.day(D(2024, 10, 21),
+                                                                                          "October 21")
+    assert _only("Rebels took the hill on 21 October.", D(2024, 10, 31), 3).range.date == D(2024, 10, 21)
+    # A later month than the page's is still last year's.
+    assert _only("Rebels took the hill on 28 November.", OCTOBER, 3).range.date == D(2023, 11, 28)
+    # The day-precise default is unchanged: a page of 1 October puts October 21 a year back.
+    assert only("Rebels took the hill on October 21.", OCTOBER).range.date == D(2023, 10, 21)
+
+
+def test_week_precision_publication_widens_relative_dates_to_the_week():
+    # Published within 2024-06-05 .. 2024-06-11 (a weak guess centred on the 8th).
+    mention = _only("The town fell on Wednesday.", D(2024, 6, 8), 2)
+    assert (mention.range.date_min, mention.range.date_max) == (D(2024, 6, 5), D(2024, 6, 5))
+    mention = _only("The town fell yesterday.", D(2024, 6, 8), 2)
+    assert (mention.range.date_min, mention.range.date_max, mention.range.time_precision) == (
+        D(2024, 6, 4), D(2024, 6, 10), 2)
+
+
+def test_publication_precision_is_keyword_only():
+    with pytest.raises(TypeError):
+        find_dates("on Monday", OCTOBER, 3)  # type: ignore[misc]
+
+
+# --- numbers that are not years -----------------------------------------------------------
+
+@pytest.mark.parametrize("sentence", [
+    "Witnesses said 1000's of Afghans crossed the border.",
+    "Commanders sent 100s of fighters to the front.",
+    "The army said 2000s of rounds were fired.",
+    "Some 2,000 families fled the shelling.",
+    "Roughly 1,500 people sheltered in the mosque.",
+    "Elders counted 1000s of displaced in the camp.",
+])
+def test_garbled_counts_are_not_years(sentence):
+    assert [m for m in find_dates(sentence, PUB) if m.kind in ("year", "decade")] == []
+
+
+def test_a_real_decade_is_still_a_decade():
+    assert only("Warlords ruled the valley in the 1990s.").range.date_min == D(1990, 1, 1)
+
+
 # --- infer_publication_date ---------------------------------------------------------------
+
+def latest_year_with_weekday(month: int, day: int, weekday: int) -> dt.date:
+    """The latest day/month, up to today, that fell on the weekday (what infer must pick)."""
+    today = dt.date.today()
+    return max(d for y in range(today.year - 29, today.year + 1)
+               if (d := D(y, month, day)).weekday() == weekday and d <= today)
+
+
+def test_infer_signature_takes_url_and_title_by_keyword():
+    assert infer_publication_date("Gunmen attacked a bus.", url=None, title=None) is None
+    with pytest.raises(TypeError):
+        infer_publication_date("text", "https://example.org/2024/06/05/x")  # type: ignore[misc]
+
 
 def test_weekday_with_day_and_month_fixes_the_year():
     assert infer_publication_date("Kabul, Thursday, September 2: rockets hit the airport.") == (D(2021, 9, 2), 1)
-    # 13 May was a Friday in 2022, and in no later year up to 2026.
-    assert infer_publication_date("Friday, 13 May: the town is quiet.") == (
-        max(d for y in range(MAX_YEAR - 29, MAX_YEAR + 1)
-            if (d := D(y, 5, 13)).weekday() == 4), 1)
+    assert infer_publication_date("Friday, 13 May: the town is quiet.") == (latest_year_with_weekday(5, 13, 4), 1)
 
 
-def test_infer_prefers_the_report_over_the_history_it_recalls():
+def test_weekday_year_is_never_in_the_future():
+    today = dt.date.today()
+    ahead = today + dt.timedelta(days=3)  # this year's date is still to come: the year before that fits
+    text = f"{ahead.strftime('%A')}, {ahead.day} {ahead.strftime('%B')}: shops reopened in the old town."
+    found, precision = infer_publication_date(text)
+    assert found < today and (found.month, found.day) == (ahead.month, ahead.day) and precision == 1
+
+
+@pytest.mark.parametrize("text, day", [
+    ("KABUL, Sept 5, 2021 (Reuters) - Fighters loyal to the front said they held the pass.", D(2021, 9, 5)),
+    ("GOMA, Jan 3 (AFP) — Rebels shelled the outskirts in the first days of 2024.", D(2024, 1, 3)),
+    ("BOGOTA, Aug 24, 2025 (Wire/AFP) - Two suspects were detained.", D(2025, 8, 24)),
+    ("Mosul, March 4 (Agency) The first days of 2017 saw the push resume.", D(2017, 3, 4)),
+    ("December 1, 2024 (EL FASHER) — Missiles struck the camp on Sunday.", D(2024, 12, 1)),
+    ("14.06.2023: Kismayo — Gunmen attacked a checkpoint.", D(2023, 6, 14)),
+    ("Herat, Monday (June 27th) - The district chief was shot dead.", D(2022, 6, 27)),
+    ("Herat (Thursday 26, 2022): the district chief was shot dead.", D(2022, 5, 26)),
+])
+def test_datelines(text, day):
+    assert infer_publication_date(text) == (day, 1)
+
+
+def test_dateline_without_a_year_needs_something_that_gives_one():
+    # No weekday, no URL and no year anywhere: the day and month alone do not date the page.
+    assert infer_publication_date("JUBA, Feb 11 (Wire) - Cattle raiders killed nine herders.") is None
+    assert infer_publication_date("JUBA, Feb 11 (Wire) - Raiders struck.",
+                                  url="https://example.org/world/2023/02/raid") == (D(2023, 2, 11), 1)
+
+
+@pytest.mark.parametrize("text, day", [
+    ("By Staff Writer\nPublished : 30 May 2023 09:35 PM\n\nGunmen stormed the base.", D(2023, 5, 30)),
+    ("Updated: 12 March 2024\nShelling resumed on Monday.", D(2024, 3, 12)),
+    ("Posted on May 4, 2025 by desk\n\nA roadside bomb hit a convoy.", D(2025, 5, 4)),
+    ("World | Published 3 hours ago | 5 June 2024\n\nThe militia said it held the town.", D(2024, 6, 5)),
+    ("Latest news\nMonday October 3, 2022\n\nBAIDOA (Wire) - Two blasts shook the market.", D(2022, 10, 3)),
+    ("Wire , Friday 20 Jan 2023\n\nSoldiers repelled an attack at dawn.", D(2023, 1, 20)),
+    ("10/29/2022, 5:26:29 PM\n\nTwo car bombs exploded near the ministry.", D(2022, 10, 29)),
+    ("Reporter Name\n\n3/19/20251 min read\n\nMortar shells fell near the airport.", D(2025, 3, 19)),
+])
+def test_stamps_near_the_start(text, day):
+    assert infer_publication_date(text) == (day, 1)
+
+
+def test_a_stamp_near_the_start_beats_later_dates_in_the_body():
+    text = ("18 July 2024\n\nThe council met to discuss the attack. On 2 August 2024 a second "
+            "convoy was hit, and on 9 August 2024 the road reopened.")
+    assert infer_publication_date(text) == (D(2024, 7, 18), 1)
+
+
+def test_a_dateline_beats_a_masthead_date():
+    text = ("Friday, September 27, 2024\n\nThe Daily Courier\n\nShells hit the market\n\n"
+            "September 23, 2024 (OMDURMAN) - At least nine people were killed on Monday.")
+    assert infer_publication_date(text) == (D(2024, 9, 23), 1)
+
+
+def test_dates_deep_in_prose_are_not_stamps():
+    # A caption line and a sentence open with dates too, but they are the story's, not the page's.
+    text = ("Residents flee the town after the shelling on September 23, 2024, in a photo by a resident.\n"
+            "On August 2, 2024, gunmen stormed the beach hotel.")
+    found, precision = infer_publication_date(text)
+    assert precision == 2  # a weak guess from the body, not a stamp
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("https://news.example.org/2024/06/05/militants-seize-town/", (D(2024, 6, 5), 1)),
+    ("https://news.example.org/world/2024/6/5/militants-seize-town", (D(2024, 6, 5), 1)),
+    ("https://example.org/militants-seize-town-20240605-0012.html", (D(2024, 6, 5), 1)),
+    ("https://example.org/story?id=17&date=2024-06-05", (D(2024, 6, 5), 1)),
+    ("https://example.org/05-Jun-2024/militants-seize-town", (D(2024, 6, 5), 1)),
+    ("https://example.org/2024-06-05-militants-seize-town/", (D(2024, 6, 5), 1)),
+    ("https://example.org/stories/202406050123.html", (D(2024, 6, 5), 1)),
+    ("https://example.org/2024/06/militants-seize-town", (D(2024, 6, 30), 3)),
+    ("https://example.org/news4/2024/Jun/12345/militants.aspx", (D(2024, 6, 30), 3)),
+])
+def test_url_dates(url, expected):
+    assert infer_publication_date("Militants seized the town on Tuesday.", url=url) == expected
+
+
+@pytest.mark.parametrize("url", [
+    "https://example.org/1110249401/militants-seize-town",  # an id, not a date
+    "https://example.org/article/294117",
+    "https://example.org/2024/market-report/",  # "mar..." is not a month
+    "https://example.org/20991231-future-plans",  # not in the future
+    "https://example.org/2024/13/01/x",  # no 13th month
+    "https://2024-06-05.example.org/story",  # the host is not the path
+])
+def test_url_hard_negatives(url):
+    assert infer_publication_date("Militants seized the town on Tuesday.", url=url) is None
+
+
+def test_url_month_picks_the_stamp_inside_it_over_a_widget_date():
+    text = "4/17/2024\nToday's headlines\nSaturday August 20, 2022\n\nMOGADISHU (Wire) - Gunmen stormed a hotel."
+    assert infer_publication_date(text, url="https://example.org/news/2022/Aug/1/hotel.aspx") == (D(2022, 8, 20), 1)
+    # No stamp in the URL's month: the month itself.
+    assert infer_publication_date("4/17/2024\n\nGunmen stormed a hotel.",
+                                  url="https://example.org/news/2022/08/hotel") == (D(2022, 8, 31), 3)
+
+
+def test_url_date_beats_a_stamp_far_from_it_but_not_one_beside_it():
+    url = "https://example.org/stories/2025/02/28/rally-blast"
+    assert infer_publication_date("27 February 2025\n\nBlasts hit a rally.", url=url) == (D(2025, 2, 27), 1)
+    assert infer_publication_date("Sunday, 14 September\n\nBlasts hit a rally.", url=url) == (D(2025, 2, 28), 1)
+
+
+@pytest.mark.parametrize("text", [
+    "The attack is one of the worst since the war began in April 2023.",
+    "Fighting has raged since the conflict erupted in April 2023, officials said.",
+    "The group has grown since the takeover in August 2021.",
+    "Warlords ruled the valley in the 1990s.",
+    "The 2016 attack on the academy is still remembered.",
+    "Hijacked planes struck on 9/11 and the war followed.",
+    "Gunmen attacked the convoy on Tuesday, according to the governor.",
+    "The city fell in December and has been besieged since May.",
+])
+def test_recalled_history_never_dates_the_page(text):
+    assert infer_publication_date(text) is None
+
+
+def test_file_photo_captions_do_not_date_the_page():
+    text = ("FILE PHOTO: Soldiers patrol the market in Mogadishu, Somalia, on Oct. 30, 2022.\n"
+            "Militants attacked a base on Friday.")
+    assert infer_publication_date(text) is None
+
+
+def test_body_dates_give_a_weak_guess_a_week_wide():
     text = ("Heavy shelling began on Wednesday night, 1 September. The valley has been "
             "contested since the September 11, 2001 attacks.")
-    assert infer_publication_date(text) == (D(2021, 9, 1), 1)
-
-
-def test_infer_takes_the_latest_full_date():
+    assert infer_publication_date(text) == (D(2021, 9, 4), 2)
     text = "The clashes of 5 March 2020 spread; by 2020-03-07 four towns had fallen."
-    assert infer_publication_date(text) == (D(2020, 3, 7), 1)
+    assert infer_publication_date(text) == (D(2020, 3, 10), 2)
 
 
 def test_infer_ignores_what_does_not_fix_a_day():
     assert infer_publication_date("On Saturday 12 people died in March, as in 2019 and after 9/11.") is None
+
+
+def test_infer_never_returns_a_future_date():
+    ahead = dt.date.today() + dt.timedelta(days=40)
+    text = f"Published: {ahead.day} {ahead.strftime('%B')} {ahead.year}\n\nTalks are planned."
+    assert infer_publication_date(text) is None
+
+
+def test_a_title_date_is_story_not_stamp():
+    found = infer_publication_date("Gunmen attacked the police station.",
+                                   title="Attack in Morales on May 20, 2024: death toll rises")
+    assert found == (D(2024, 5, 23), 2)
 
 
 # --- invariants ---------------------------------------------------------------------------

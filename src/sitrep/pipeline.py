@@ -73,7 +73,7 @@ def publication_dates(cleaned: Sequence[CleanArticle],
         if art.article.published is not None:
             dates[art.id] = (art.article.published, art.article.published_precision or 1)
             continue
-        inferred = infer_publication_date(art.text)
+        inferred = infer_publication_date(art.text, url=art.article.url, title=art.article.title)
         if inferred is not None:
             dates[art.id] = inferred
             LOGGER.info("%s: no publication date; read %s from the text", art.id, inferred[0])

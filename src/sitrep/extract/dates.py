@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import json
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from importlib import resources
 from typing import NamedTuple
+from urllib.parse import unquote
 
 from ..records import DateRange
 
@@ -52,6 +55,28 @@ PART_OF_DECADE = {"early": (0, 3), "mid": (4, 6), "late": (7, 9)}
 # Dates so well known that reports name them by their numbers alone (read once, at import).
 NAMED_DATES = {"9/11": dt.date(2001, 9, 11)}
 
+# --- publication dates of undated pages (infer_publication_date) ----------------------------
+# Time precision of a publication date, as ACLED's: 1 day, 2 week (the date is the middle of a
+# seven-day window), 3 month (any day of the month stands for the month).
+DAY, WEEK, MONTH = 1, 2, 3
+WEEK_HALF_DAYS = 3
+# Where stamps and datelines stand: the first non-empty lines of a page (masthead, headline,
+# byline, stamp, dateline). Measured on news pages of many outlets (bench/pubdates.py): the
+# stamp is within the first dozen lines; dates further down are the story's, not the page's.
+HEADER_LINES = 12
+# A line is a stamp line ("AFP, Friday 20 Jan 2023", "10/29/2022, 5:26 PM") when the date
+# starts near the line's start and few words stand beside it; prose has more.
+STAMP_LINE_WORDS = 8
+STAMP_LINE_LEAD_CHARS = 30
+# A text stamp this close to the URL's date is the page's own day (a republished wire story
+# keeps the stamp of its first publication, the aggregator's URL the day it copied it).
+URL_STAMP_AGREE_DAYS = 2
+# Digit runs in a URL read as dates only from this year on (the web news era): earlier-looking
+# runs are ids.
+MIN_URL_YEAR = 1995
+# How far before a date its sentence is searched for a cue that the date is recalled history.
+RECALL_LOOKBACK_CHARS = 80
+
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
            "september", "october", "november", "december")
 _MONTH_ABBREVIATIONS = ("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
@@ -89,31 +114,72 @@ class DateMention:
     kind: str  # "absolute" | "relative" | "weekday" | "month" | "year" | "range" | "decade" | "period"
 
 
-def find_dates(text: str, published: dt.date | None) -> list[DateMention]:
-    """All date expressions in `text` (one sentence or a paragraph), resolved against the publication date."""
-    return _scan(text, _Context(published, infer=False))
+def find_dates(text: str, published: dt.date | None, *, published_precision: int = DAY) -> list[DateMention]:
+    """All date expressions in `text` (one sentence or a paragraph), resolved against the publication date.
 
-
-def infer_publication_date(text: str) -> tuple[dt.date, int] | None:
-    """For an undated article: the latest date it reports, (day, 1) or (last day of a month, 3), or None.
-
-    Full dates are explicit ones ("5 March 2020", "2020-03-05") and a weekday with a day
-    and month, which fixes the year ("Thursday, September 2" is 2021-09-02, the latest year
-    up to MAX_YEAR in which September 2 fell on a Thursday). A report is published on or
-    after the events it tells, hence the latest; named dates such as 9/11 are history,
-    not news, and are left out.
+    `published_precision` says how well the publication date is known (1 day, 2 week, 3 month;
+    see infer_publication_date). Explicit dates ("October 21") are read against the latest day
+    the publication can fall on, so that a page from October puts October 21 in that October.
+    Relative ones ("yesterday", "on Monday", "last week") become the window they cover over
+    every possible publication day; when only the month is known, that window is kept inside
+    the month (the report tells of its own month) with the time_precision its width gives.
     """
-    mentions = [m for m in _scan(text, _Context(None, infer=True))
-                if m.range is not None and m.text not in NAMED_DATES and m.range.date.year <= MAX_YEAR]
-    days = [m.range.date for m in mentions if m.kind == "absolute" and m.range.time_precision == 1]
-    # A month with its year ("in March 2022") also bounds the publication from below: when it
-    # is later than every full date, only the month of publication is known.
-    months = [m.range for m in mentions if m.kind == "month" and m.range.time_precision == 3]
-    latest_month = max(months, key=lambda r: r.date_min, default=None)
-    if days and (latest_month is None or max(days) >= latest_month.date_min):
-        return max(days), 1
-    if latest_month is not None:
-        return latest_month.date_max, 3
+    if published is None:
+        return _scan(text, _Context(None, infer=False))
+    earliest, latest = _publication_window(published, published_precision)
+    return _scan(text, _Context(latest, infer=False, earliest=earliest,
+                                keep_in_window=published_precision >= MONTH))
+
+
+def infer_publication_date(text: str, *, url: str | None = None,
+                           title: str | None = None) -> tuple[dt.date, int] | None:
+    """The publication date of a page that gives none, as (date, precision) or None.
+
+    Read the way an analyst reads a page, strongest evidence first:
+
+    1. a full date in the URL (/2024/06/05/, -20240605-, ?date=2024-06-05), unless a stamp
+       in the text falls within URL_STAMP_AGREE_DAYS of it (the story's own day);
+    2. a year and month in the URL (/2024/06/): a stamp inside that month gives the day,
+       else the month (precision 3);
+    3. a stamp near the start of the page: a dateline ("KABUL, Sept 5 (Reuters) -",
+       "December 1, 2024 (EL FASHER) -"), a labelled stamp ("Published: 3 May 2024",
+       "Updated on ..."), a date standing alone on a header line ("Monday October 3, 2022",
+       "AFP, Friday 20 Jan 2023"). A day and month without a year take the year from the
+       weekday beside them (the latest year, not in the future, in which they fall on it),
+       from the URL, or from the latest year the page names; never from nothing;
+    4. else the latest day the body reports, as a weak guess: a page is published on or
+       after what it tells, usually within days (precision 2, a week from that day).
+
+    Dates the page recalls as history ("since the war began in April 2023", "the takeover
+    in August 2021", "in the 1990s", "the 2016 attack"), archive-photo captions and named
+    dates such as 9/11 never date the page; a month or a year alone is never taken for it.
+    A pure function of its arguments (and of today's date, the latest a page can carry).
+    """
+    today = dt.date.today()
+    text = _GLUED_READ_TIME.sub(r"\1 \2", text or "")
+    body = _body_evidence(text, title, today)
+    stamps = _stamps(text, today)
+    url_day, url_month = _url_date(url, today)
+    if url_day is not None:
+        for stamp in stamps:
+            day = _stamp_day(stamp, body, url_day.year, today)
+            if day is not None and abs((day - url_day).days) <= URL_STAMP_AGREE_DAYS:
+                return day, DAY
+        return url_day, DAY
+    if url_month is not None:
+        year, month = url_month
+        for stamp in stamps:
+            day = _stamp_day(stamp, body, year, today, month=month)
+            if day is not None and (day.year, day.month) == url_month:
+                return day, DAY
+        return min(dt.date(year, month, _last_day(year, month)), today), MONTH
+    for stamp in stamps:
+        day = _stamp_day(stamp, body, None, today)
+        if day is not None:
+            return day, DAY
+    if body.days:
+        latest = max(body.days)
+        return min(latest + dt.timedelta(days=WEEK_HALF_DAYS), today), WEEK
     return None
 
 
@@ -121,14 +187,18 @@ def infer_publication_date(text: str) -> tuple[dt.date, int] | None:
 
 @dataclass(frozen=True, slots=True)
 class _Context:
-    published: dt.date | None
+    published: dt.date | None  # the reference day: the latest day the publication can fall on
     infer: bool  # resolve a weekday with a day and month by the weekday's year
+    earliest: dt.date | None = None  # the earliest day the publication can fall on (None: published)
+    keep_in_window: bool = False  # keep relative dates inside the publication window (month precision)
 
 
 # What a handler makes of one match: None rejects it, else (kind, range) with range None
 # when the expression cannot be resolved without a reference date.
 _Found = tuple[str, DateRange | None] | None
 _Handler = Callable[[re.Match, _Context], _Found]
+# Kinds read against the publication day itself, which a coarse publication date widens.
+_RELATIVE_KINDS = frozenset({"relative", "weekday"})
 
 
 class _Candidate(NamedTuple):
@@ -145,6 +215,9 @@ def _scan(text: str, ctx: _Context) -> list[DateMention]:
         for match in pattern.finditer(text):
             try:
                 found = handler(match, ctx)
+                if (found is not None and found[1] is not None and found[0] in _RELATIVE_KINDS
+                        and ctx.earliest is not None and ctx.earliest < ctx.published):
+                    found = found[0], _over_window(handler, match, ctx, *found)
             except (ValueError, OverflowError) as err:  # an impossible date such as 31 February
                 LOGGER.debug("not a date: %r (%s)", match.group(0), err)
                 continue
@@ -205,13 +278,14 @@ def _latest_on_or_before(month: int, day: int, ref: dt.date) -> dt.date:
 
 
 def _year_by_weekday(month: int, day: int, weekday: int) -> dt.date | None:
-    """The latest date up to MAX_YEAR (within YEAR_WINDOW years) on which day/month is that weekday."""
-    for year in range(MAX_YEAR, MAX_YEAR - YEAR_WINDOW, -1):
+    """The latest date up to today (within YEAR_WINDOW years) on which day/month is that weekday."""
+    today = dt.date.today()
+    for year in range(today.year, today.year - YEAR_WINDOW, -1):
         try:
             candidate = dt.date(year, month, day)
         except ValueError:
             continue
-        if candidate.weekday() == weekday:
+        if candidate.weekday() == weekday and candidate <= today:
             return candidate
     return None
 
@@ -319,6 +393,7 @@ _YEAR_CUES = r"(?i:in|since|during|until|till|by|from|before|after|of|through|th
 _PART = r"(?P<part>(?i:early|mid|late))(?:-|\s+)"
 _CLAUSE_END = r"(?=\s*(?:[,.;:!?)]|$))"
 _NOT_AFTER = r"(?<![\w.,/-])"
+_OF_FOLLOWS = re.compile(r"\s+of\b", re.IGNORECASE)
 
 
 # --- handlers ---------------------------------------------------------------------------
@@ -357,6 +432,16 @@ def _on_day_month(m: re.Match, ctx: _Context) -> _Found:
         found = _year_by_weekday(month, day, _weekday_number(m["wd"]))
         return "absolute", DateRange.day(found) if found else None
     return "absolute", None
+
+
+def _on_weekday_day_year(m: re.Match, ctx: _Context) -> _Found:
+    """The latest month of the year, up to the publication (or today), whose day falls on the weekday."""
+    year, day, weekday = int(m["y1"]), _day_number(m["d1"]), _weekday_number(m["wd"])
+    latest = ctx.published or dt.date.today()
+    fits = [dt.date(year, month, day) for month in range(1, 13)
+            if day <= _last_day(year, month) and dt.date(year, month, day).weekday() == weekday
+            and dt.date(year, month, day) <= latest]
+    return ("absolute", DateRange.day(max(fits))) if fits else None
 
 
 def _on_weekday(m: re.Match, ctx: _Context) -> _Found:
@@ -463,8 +548,12 @@ def _on_year_range(m: re.Match, ctx: _Context) -> _Found:
 
 
 def _on_decade(m: re.Match, ctx: _Context) -> _Found:
+    if _OF_FOLLOWS.match(m.string, m.end()):
+        return None  # "1000's of Afghans", "2000s of fighters": a garbled count
     if m["full"]:
         start = int(m["full"])
+        if not MIN_YEAR <= start <= MAX_YEAR:
+            return None  # "the 1000s": a count, or history no report dates by
     elif m["short"] or (m["bare"] and (m["the"] or m["part"])):
         tens = int(m["short"] or m["bare"])
         # "'90s" is the 1990s; "'20s" the 2020s once they have begun.
@@ -594,6 +683,13 @@ _PATTERNS: list[tuple[re.Pattern, _Handler]] = [
     (re.compile(r"(?<![\w./-])(?P<d>\d{1,2})(?P<sep>[/.-])(?P<mo>\d{1,2})(?P=sep)(?P<y>\d{4})(?![\d/])"),
      _on_numeric),
     (re.compile(r"(?<![\w/])(?:" + "|".join(map(re.escape, NAMED_DATES)) + r")(?![\w/])"), _on_named),
+    # Monday (June 27th), Monday (27 June 2022): a stamp's weekday with its date in brackets
+    (re.compile(rf"{_NOT_AFTER}(?P<wd>{_WEEKDAY_ANY})\s*\(\s*(?P<month_first>)(?P<m1>{_MONTH})\s+(?P<d1>{_DAY})"
+              rf"(?:,?\s+(?P<y1>{_YEAR}))?\s*\)"), _on_day_month),
+    (re.compile(rf"{_NOT_AFTER}(?P<wd>{_WEEKDAY_ANY})\s*\(\s*(?P<d1>{_DAY})(?:\s+of)?\s+(?P<m1>{_MONTH})"
+              rf"(?:,?\s+(?P<y1>{_YEAR}))?\s*\)"), _on_day_month),
+    # (Thursday 26, 2022): a weekday, a day and a year; the month is the one that fits
+    (re.compile(rf"\(\s*(?P<wd>{_WEEKDAY_FULL}),?\s+(?P<d1>{_DAY}),\s*(?P<y1>{_YEAR})\s*\)"), _on_weekday_day_year),
     # 21 February 2022, Thursday 2 September, the 1st of March
     (re.compile(rf"{_NOT_AFTER}{_WEEKDAY_PREFIX}(?P<d1>{_DAY})(?:\s+of)?\s+(?P<m1>{_MONTH})"
               rf"(?:,?\s+(?P<y1>{_YEAR}))?"), _on_day_month),
@@ -661,3 +757,232 @@ _PATTERNS: list[tuple[re.Pattern, _Handler]] = [
     (re.compile(rf"\b(?:(?i:{_COUNT})\s+(?i:{_UNITS})\s+(?i:later|after|earlier\s+than|before)"
                 r"|(?i:the\s+(?:next|following)\s+(?:day|morning|week)))\b"), _needs_anchor),
 ]
+
+
+# --- publication dates ------------------------------------------------------------------
+
+def _publication_window(published: dt.date, precision: int | None) -> tuple[dt.date, dt.date]:
+    """The first and last day a publication date of that precision can stand for."""
+    if precision is not None and precision >= MONTH:
+        return published.replace(day=1), published.replace(day=_last_day(published.year, published.month))
+    if precision == WEEK:
+        half = dt.timedelta(days=WEEK_HALF_DAYS)
+        return published - half, published + half
+    return published, published
+
+
+def _over_window(handler: _Handler, match: re.Match, ctx: _Context, kind: str, at_latest: DateRange) -> DateRange:
+    """A relative expression read on every day the publication can fall on: the union of its readings."""
+    found = handler(match, replace(ctx, published=ctx.earliest))
+    if found is None or found[1] is None:
+        return at_latest
+    lo = min(found[1].date_min, at_latest.date_min)
+    hi = max(found[1].date_max, at_latest.date_max)
+    if ctx.keep_in_window and lo <= ctx.published and hi >= ctx.earliest:
+        lo, hi = max(lo, ctx.earliest), min(hi, ctx.published)
+        if kind == "weekday":  # "on Monday": the first Monday of the window, not its first day
+            lo += dt.timedelta(days=(at_latest.date_max.weekday() - lo.weekday()) % 7)
+    return DateRange.span(lo, hi)
+
+
+def _cue_words(words: list[str]) -> re.Pattern:
+    alternation = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternation})\b", re.IGNORECASE)
+
+
+_PUBDATE_CUES = json.loads(resources.files("sitrep.data").joinpath("pubdates.json").read_text(encoding="utf-8"))
+_LABEL = _cue_words(_PUBDATE_CUES["labels"]).pattern
+# A label right before the date, opening the line or after a separator: "Published : 30 May 2023",
+# "By Reuters | Updated on 5 June 2024".
+_LABEL_BEFORE = re.compile(rf"(?:^|[|/·•,–—-])\s*{_LABEL}(?:\s+(?:on|at))?\s*[:|–—-]?\s*$", re.IGNORECASE)
+# A label opening the line or after a separator, anywhere before the date: "World | Published
+# 3 hours ago | 5 June 2024".
+_LABEL_OPENS = re.compile(rf"(?:^|[|/·•])\s*{_LABEL}", re.IGNORECASE)
+_RECALLED = _cue_words(_PUBDATE_CUES["recalled"])
+_RECALLED_COARSE = _cue_words(_PUBDATE_CUES["recalled"] + _PUBDATE_CUES["recalled_coarse"])
+_FILE_CAPTION = _cue_words(_PUBDATE_CUES["file_captions"])
+_FILE_OPENER = re.compile(r"^\W*" + _cue_words(_PUBDATE_CUES["file_openers"]).pattern + r"\s*[:–—-]",
+                          re.IGNORECASE)
+# "PLACE," before a dateline's date: one to four capitalised words ("KABUL,", "Port Sudan,").
+_DATELINE_PLACE = re.compile(r"^[A-Z][\w'’.-]*(?:[ -][A-Z][\w'’.-]*){0,3},$")
+# After a date that opens a line: "(EL FASHER) -", "- ", ": ", ", Kabkabiya -".
+_DATELINE_AFTER = re.compile(r"^\s*(?:\(|[–—-]|:|,\s*[A-Z])")
+# "3/19/20251 min read": a read-time badge glued to the stamp's year.
+_GLUED_READ_TIME = re.compile(r"(?<=[/.-])(\d{4})(\d{1,2}\s*min\b)")
+_SENTENCE_BREAK = re.compile(r"[.!?;]\s|\n")
+# A line that ends a sentence is prose ("On August 2, 2024, gunmen stormed the hotel."), not a stamp.
+_SENTENCE_END = re.compile(r"[a-z][.!?][\"'”’)]*\s*$")
+_YEAR_IN = re.compile(_YEAR)
+_DAY_MONTH_IN = re.compile(rf"(?P<d>{_DAY})(?:\s+of)?\s+(?P<m>{_MONTH})|(?P<m2>{_MONTH})\s+(?P<d2>{_DAY})")
+_WEEKDAY_IN = re.compile(_WEEKDAY_ANY)
+
+
+class _Stamp(NamedTuple):
+    rank: int  # 0 dateline, 1 labelled stamp, 2 a date standing alone on a header line
+    start: int
+    mention: DateMention
+
+
+@dataclass(frozen=True, slots=True)
+class _Body:
+    """What the page's own story tells about when it was written."""
+
+    days: tuple[dt.date, ...]  # the days it reports (not recalled history, not archive captions)
+    floor: dt.date | None  # the latest first day of any period it reports (a year, a month, a day)
+
+
+def _line_bounds(text: str) -> list[tuple[int, int]]:
+    bounds, pos = [], 0
+    for line in text.splitlines(keepends=True):
+        stripped = line.rstrip("\r\n")
+        if stripped.strip():
+            bounds.append((pos, pos + len(stripped)))
+        pos += len(line)
+    return bounds
+
+
+def _line_of(bounds: list[tuple[int, int]], pos: int) -> tuple[int, int, int]:
+    """(index among non-empty lines, start, end) of the line holding `pos`."""
+    for index, (start, end) in enumerate(bounds):
+        if start <= pos < end:
+            return index, start, end
+    return len(bounds), pos, pos
+
+
+def _recalled(text: str, start: int, *, coarse: bool) -> bool:
+    """Whether the sentence before `start` recalls history ("since the war began in ...")."""
+    before = _SENTENCE_BREAK.split(text[max(0, start - RECALL_LOOKBACK_CHARS):start])[-1]
+    return bool((_RECALLED_COARSE if coarse else _RECALLED).search(before))
+
+
+def _file_caption(line: str) -> bool:
+    return bool(_FILE_OPENER.match(line) or _FILE_CAPTION.search(line))
+
+
+def _body_evidence(text: str, title: str | None, today: dt.date) -> _Body:
+    days, starts = [], []
+    for source in (text, title or ""):
+        bounds = _line_bounds(source)
+        for m in _scan(source, _Context(None, infer=True)):
+            if m.range is None or m.text in NAMED_DATES or m.range.date_min > today:
+                continue
+            _, line_start, line_end = _line_of(bounds, m.start)
+            if _file_caption(source[line_start:line_end]):
+                continue
+            day_level = m.kind in ("absolute", "range") and m.range.date_max - m.range.date_min <= dt.timedelta(days=7)
+            if _recalled(source, m.start, coarse=not day_level):
+                continue
+            if day_level and m.range.date_max <= today:
+                days.append(m.range.date_max)
+            if m.kind in ("absolute", "range", "month", "year"):
+                starts.append(m.range.date_min)
+    return _Body(tuple(days), max(starts, default=None))
+
+
+def _stamps(text: str, today: dt.date) -> list[_Stamp]:
+    """The dates the page stamps itself with, strongest kind first, then in page order."""
+    bounds = _line_bounds(text)
+    stamps = []
+    for m in _scan(text, _Context(None, infer=True)):
+        if m.kind != "absolute" or m.text in NAMED_DATES:
+            continue
+        index, line_start, line_end = _line_of(bounds, m.start)
+        before, after = text[line_start:m.start], text[m.end:line_end]
+        lead = before.strip()
+        words = len(before.split()) + len(after.split())
+        header = index < HEADER_LINES
+        # "KABUL, Sept 5 (Reuters) -", "December 1, 2024 (EL FASHER) -", "Herat (Thursday 26, 2022):"
+        place = lead + ("," if m.text.startswith("(") else "")
+        if header and ((not lead and _DATELINE_AFTER.match(after)) or _DATELINE_PLACE.match(place)):
+            stamps.append(_Stamp(0, m.start, m))
+        elif _LABEL_BEFORE.search(before) or (_LABEL_OPENS.search(before) and words <= 2 * STAMP_LINE_WORDS):
+            stamps.append(_Stamp(1, m.start, m))
+        elif (header and len(lead) <= STAMP_LINE_LEAD_CHARS and words <= STAMP_LINE_WORDS
+              and not _SENTENCE_END.search(after)):
+            stamps.append(_Stamp(2, m.start, m))
+    return sorted(stamps)
+
+
+def _stamp_day(stamp: _Stamp, body: _Body, year: int | None, today: dt.date, *,
+               month: int | None = None) -> dt.date | None:
+    """The day a stamp stands for; a stamp without a year takes `year` (the URL's), its weekday's, or the body's."""
+    m = stamp.mention
+    if m.range is not None and _YEAR_IN.search(m.text):
+        return m.range.date if m.range.date <= today else None
+    found = _DAY_MONTH_IN.search(m.text)
+    if found is None:
+        return None
+    stamp_month = _month_number(found["m"] or found["m2"])
+    day = _day_number(found["d"] or found["d2"])
+    weekday = _WEEKDAY_IN.search(m.text)
+    weekday_number = _weekday_number(weekday.group(0)) if weekday else None
+    if year is not None:
+        if month is not None and stamp_month > month:
+            year -= 1  # a December stamp on a January URL
+        try:
+            candidate = dt.date(year, stamp_month, day)
+        except ValueError:
+            return None
+        if candidate <= today and weekday_number in (None, candidate.weekday()):
+            return candidate
+    if weekday_number is not None:
+        return m.range.date if m.range is not None else None
+    if body.floor is not None:
+        try:
+            candidate = _first_on_or_after(stamp_month, day, body.floor)
+        except ValueError:
+            return None
+        return candidate if candidate <= today else None
+    return None
+
+
+def _first_on_or_after(month: int, day: int, ref: dt.date) -> dt.date:
+    """The day and month in the first year that puts it on or after `ref`."""
+    for year in range(ref.year, ref.year + 9):  # 29 February recurs within 8 years
+        try:
+            candidate = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if candidate >= ref:
+            return candidate
+    raise ValueError(f"no year puts {day}/{month} after {ref}")
+
+
+_URL_MONTH = "(?P<mon>(?i:" + "|".join(sorted({*_MONTHS, *_MONTH_ABBREVIATIONS, "may"}, key=len, reverse=True)) + "))"
+_URL_FULL = [
+    # /2024/06/05/, 2024-06-05, ?date=2024-06-05
+    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})[/_.-](?P<m>\d{1,2})[/_.-](?P<d>\d{1,2})(?!\d)"),
+    # 10-Mar-2025, 5_june_2024
+    re.compile(rf"(?<![\da-z])(?P<d>\d{{1,2}})[/_.-]{_URL_MONTH}[/_.-](?P<y>(?:19|20)\d{{2}})(?!\d)", re.IGNORECASE),
+    # -20240605-, 202406050123 (a date opening a time stamp or an id)
+    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?:\d{4}|\d{6})?(?!\d)"),
+]
+_URL_MONTH_ONLY = re.compile(rf"(?<!\d)(?P<y>(?:19|20)\d{{2}})[/_-](?:(?P<m>\d{{1,2}})|{_URL_MONTH})(?=[/?#&_-]|$)",
+                             re.IGNORECASE)
+
+
+def _url_date(url: str | None, today: dt.date) -> tuple[dt.date | None, tuple[int, int] | None]:
+    """(full date, None) or (None, (year, month)) read from a URL's path or query, or (None, None)."""
+    if not url:
+        return None, None
+    rest = re.sub(r"^[a-z][a-z0-9+.-]*://[^/?#]*", "", unquote(url), flags=re.IGNORECASE)
+    for pattern in _URL_FULL:
+        for found in pattern.finditer(rest):
+            month = int(found["m"]) if "m" in found.groupdict() and found["m"] else None
+            if month is None:
+                month = _month_number(found["mon"])
+            try:
+                day = dt.date(int(found["y"]), month, int(found["d"]))
+            except ValueError:
+                continue
+            if MIN_URL_YEAR <= day.year and day <= today:
+                return day, None
+    for found in _URL_MONTH_ONLY.finditer(rest):
+        try:
+            month = int(found["m"]) if found["m"] else _month_number(found["mon"])
+        except KeyError:
+            continue
+        year = int(found["y"])
+        if 1 <= month <= 12 and MIN_URL_YEAR <= year and (year, month) <= (today.year, today.month):
+            return None, (year, month)
+    return None, None
