@@ -82,6 +82,8 @@ def fallback_date(published: dt.date, precision: int | None = 1, *, text: str = 
         return DateRange.span(published.replace(day=1),
                               (published.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
                               - dt.timedelta(days=1), "publication month", 3)
+    if precision == 2:  # only the week is known: the event fell in it or the week before
+        lo = published - dt.timedelta(days=2 * FALLBACK_WINDOW_DAYS + 1)
     return DateRange(published, lo, published, 2, text)
 
 
@@ -177,7 +179,8 @@ class Extractor:
                 para, claimant_ctx, date_ctx = p, None, None
             sent_places = [h for h in places if h.start >= sent.start and h.end <= sent.end]
             sent_actors = [a for a in actor_hits if a.start >= sent.start and a.end <= sent.end]
-            dates = [d for d in find_dates(sent.text, pub_date) if d.range is not None]
+            dates = [d for d in find_dates(sent.text, pub_date, published_precision=pub_prec or 1)
+                     if d.range is not None]
             attribution = find_attribution(sent, sent_actors, self.lexicon)
             if attribution is None and _is_quote(sent) and (claimant_ctx or last_speaker) is not None:
                 attribution = claimant_ctx or last_speaker
