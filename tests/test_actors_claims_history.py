@@ -49,7 +49,9 @@ def test_generic_actor_names(nlp, matcher):
     lex = load_lexicon()
     assert lex.generic_for("gunmen", "Nigeria") == "Unidentified Armed Group (Nigeria)"
     assert lex.generic_for("residents", "Afghanistan") == "Civilians (Afghanistan)"
-    assert lex.generic_for("police", "Kenya") == "Police Forces of Kenya"
+    # A country with a state-forces entry gets that entry's name; others the bare generic one.
+    assert lex.generic_for("police", "Kenya") == lex.state_forces("KE", "police") == "Police Forces of Kenya (2022-)"
+    assert lex.generic_for("police", "Tanzania") == "Police Forces of Tanzania"
     assert lex.generic_for("meeting", "Kenya") is None
 
 
