@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span
 
 from ..geocode import Gazetteer
 from ..records import CleanArticle, Claim, DateRange, Mention, Place
-from .actors import ActorLexicon, ActorMatcher, ActorMention, load_lexicon
+from .actors import ActorLexicon, ActorMatcher, ActorMention, load_lexicon, looks_like_armed_group, scope_to_country
 from .claims import Attribution, find_attribution, load_cues
 from .dates import DateMention, find_dates
 from .history import HISTORY_HORIZON_DAYS, background_reason
@@ -145,7 +145,10 @@ class Extractor:
         """The event mentions of one parsed article."""
         pub_date, pub_prec = pub if pub else (None, None)
         actor_hits = self.actors.find(doc)
-        country = self._country(doc, actor_hits)
+        # Names that mean an actor only in its own war ("the Resistance", "Joint Forces") neither
+        # vote for the country nor name the actor elsewhere.
+        country = self._country(doc, [a for a in actor_hits if not a.local])
+        actor_hits = scope_to_country(actor_hits, country, self.lexicon)
         places = self._places(doc, country, actor_hits)
         last_resort = country is None and not places
         if last_resort:
@@ -410,7 +413,8 @@ class Extractor:
             claims_sides.append(self._victim(doc, toll, sent_actors, names, attribution, country))
         for side in claims_sides:
             # whose people were hit is a party to the event ("20 soldiers died in an ambush")
-            if side and side not in names and self.lexicon.info(side) is None:
+            info = self.lexicon.info(side) if side else None
+            if side and side not in names and (info is None or info.forces):
                 names.append(side)
         armed = [n for n in names if self.lexicon.inter(n) != 7]
         if len(armed) == 1 and len(main_actors) >= 2 and armed[0] in main_actors[:3]:
@@ -659,9 +663,15 @@ def _organisation(head) -> str | None:
         ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
         if ent is None:
             continue
-        words = [t.text for t in ent if t.lower_ != "the"]
-        if words:
-            return " ".join(words)
+        words = [t.text for t in ent if t.lower_ != "the" and not t.is_punct]
+        if not words or not any(w[:1].isupper() for w in words):
+            continue
+        name = " ".join(words)
+        # A name that stands alone must read as an armed group's ("the Saudi Teaching Hospital",
+        # "the Foreign Ministry" are hit, not hitting); "fighters of X", "a militia called X" are armed.
+        if tok.i == head.i and head.lemma_.lower() not in _MEMBER_NOUNS and not looks_like_armed_group(name):
+            continue
+        return name
     return None
 
 
