@@ -27,6 +27,7 @@ from typing import Sequence
 
 from ..records import Claim, DateRange, Mention, Place
 from .actors import ActorLexicon
+from .history import HISTORY_HORIZON_DAYS
 
 __all__ = ["article_incidents", "own_date", "own_place", "INCIDENT_TYPES"]
 
@@ -142,6 +143,9 @@ def _fits(inc: _Incident, m: Mention, lexicon: ActorLexicon) -> bool:
     if own_place(m) and m.place is not None and m.place.admin2 and admin2 and m.place.admin2 != admin2:
         return False  # "In the first, ... in Konduga. Hours later, ... in Gwoza": two incidents
     told = _told_date(m)
+    if told is not None and not inc.window and own_date(m) and m.sentence_index - inc.members[0].sentence_index > 2:
+        # an undated story: a day stated far below its lead is another day's, not the lead's
+        return False
     if told is not None:
         for d in inc.window:
             both_days = d.time_precision == 1 and told.time_precision == 1
@@ -183,13 +187,18 @@ _AGGREGATE = re.compile(r"\b(?:series|wave|spate|string|number|dozens|scores|hun
                         r"(?:\s+of)?(?:\s+\S+){0,2}\s*$", re.I)
 
 
+# A plural trigger that a group owns is its habit ("claiming responsibility for its attacks").
+_HABITUAL = re.compile(r"\b(?:its|their|his|her)\s+(?:\S+\s+)?$", re.I)
+
+
 def _aggregate(m: Mention) -> bool:
-    """The trigger is a plural noun counted as many ("a series of attacks")."""
+    """The trigger is a plural noun counted as many ("a series of attacks") or a group's habit
+    ("its attacks")."""
     trigger = m.trigger.strip()
     if not trigger or not trigger.lower().endswith("s"):
         return False
     at = m.sentence.find(trigger)
-    return at > 0 and bool(_AGGREGATE.search(m.sentence[:at]))
+    return at > 0 and bool(_AGGREGATE.search(m.sentence[:at]) or _HABITUAL.search(m.sentence[:at]))
 
 
 # Ground and remote violence told at different places are two events (an ambush in one
@@ -260,11 +269,28 @@ def _place(inc: _Incident, lead: Mention) -> tuple[Place | None, str | None]:
     return best.place, best.place_text
 
 
+def _recalled(mentions: Sequence[Mention]) -> list[Mention]:
+    """Mark as history the mentions dated long before the newest date the article tells: a page
+    with no publication date still shows by its own dates what is news and what is recalled."""
+    told = [m.date.date_max for m in mentions if not m.background and m.date is not None]
+    if not told:
+        return list(mentions)
+    newest = max(told)
+    out = []
+    for m in mentions:
+        d = _told_date(m)
+        if not m.background and d is not None and (newest - d.date_max).days > HISTORY_HORIZON_DAYS:
+            m = dataclasses.replace(m, background=True, background_reason=(
+                f"happened {(newest - d.date_max).days} days before the newest date the report tells"))
+        out.append(m)
+    return out
+
+
 def article_incidents(mentions: Sequence[Mention], lexicon: ActorLexicon) -> list[Mention]:
     """The incidents of one article, one Mention each, then its denials and recalled history."""
     passing: list[Mention] = []
     incidents: list[_Incident] = []
-    for m in sorted(mentions, key=lambda x: (x.sentence_index, x.start)):
+    for m in sorted(_recalled(mentions), key=lambda x: (x.sentence_index, x.start)):
         if m.background or (not m.event_type and not _is_toll(m)):
             passing.append(m)  # history, denials: the merge stage places them
             continue

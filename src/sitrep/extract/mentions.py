@@ -39,6 +39,10 @@ FALLBACK_WINDOW_DAYS = 6
 # Votes for the country a report is about: a country or province named counts this much, a
 # nationality or an actor that fights in one country counts one.
 COUNTRY_VOTE = 2
+# The headline and lede (the first sentences) tell what a report is about: a country they
+# name counts this many times as one named further down.
+LEDE_SENTENCES = 3
+LEDE_WEIGHT = 3
 # How a mention's DateRange.text says the date was not stated in its own sentence.
 INHERITED_PREFIX = "context: "
 FALLBACK_TEXTS = ("publication date", "publication month", "statement date")
@@ -239,25 +243,42 @@ class Extractor:
     def _country(self, doc: Doc, actors: list[ActorMention]) -> str | None:
         """The country a report is about: the one it names most, else where its actors fight."""
         counts: collections.Counter[str] = collections.Counter()
+        # The headline and lede say what the report is about; a page's tail may be another
+        # story's teaser or a site's boilerplate.
+        lede_end = _lede_end(doc)
         for ent in doc.ents:
             if ent.label_ not in ("GPE", "NORP", "LOC"):
                 continue
+            weight = LEDE_WEIGHT if ent.start < lede_end else 1
             hit = self.gazetteer.country_of(ent.text)
             if hit:
                 # A country named counts more than a nationality ("a Russian missile").
-                counts[hit[1]] += COUNTRY_VOTE if ent.label_ == "GPE" else 1
+                counts[hit[1]] += weight * (COUNTRY_VOTE if ent.label_ == "GPE" else 1)
             elif ent.label_ in ("GPE", "LOC"):
                 place = self.gazetteer.lookup(ent.text)
                 if place is not None and place.iso and place.geo_precision >= 2:
-                    counts[place.iso] += COUNTRY_VOTE  # a province or district names its country
+                    counts[place.iso] += weight * COUNTRY_VOTE  # a province or district names its country
         if not counts and self.options.default_country:
             return self.options.default_country
         # Each mention of an actor that fights in one country is a vote for it.
         for a in actors:
             info = self.lexicon.info(a.canonical)
             if info and len(info.countries) == 1:
-                counts[info.countries[0]] += 1
+                counts[info.countries[0]] += LEDE_WEIGHT if a.start < lede_end else 1
         return counts.most_common(1)[0][0] if counts else None
+
+    def _named_countries(self, doc: Doc) -> set[str]:
+        """The countries a text names (or names the people of)."""
+        named = doc.user_data.get("sitrep_countries")
+        if named is None:
+            named = set()
+            for ent in doc.ents:
+                if ent.label_ in ("GPE", "NORP", "LOC"):
+                    hit = self.gazetteer.country_of(ent.text)
+                    if hit:
+                        named.add(hit[1])
+            doc.user_data["sitrep_countries"] = named
+        return named
 
     def _place_matcher(self, country: str) -> PhraseMatcher:
         matcher = self._place_matchers.get(country)
@@ -301,6 +322,8 @@ class Extractor:
             if place is None and country is not None and doc[start].ent_type_ in ("GPE", "LOC", "FAC") \
                     and self.gazetteer.country_of(span.text) is None:
                 place = self._lookup(span.text)  # a place in another country
+                if place is not None and place.iso not in self._named_countries(doc):
+                    place = None  # a foreign namesake counts only where the text names its country
             if place is None:
                 continue
             # "the Hesarak base", "Bagram airfield": a facility named after a place may lie
@@ -802,6 +825,14 @@ def _is_subject(doc: Doc, actor: ActorMention, anchor: int) -> bool:
         if tok.dep_ == "nsubj":
             return True
     return False
+
+
+def _lede_end(doc: Doc) -> int:
+    """The token where the headline and lede end: after the first LEDE_SENTENCES sentences."""
+    for k, sent in enumerate(doc.sents):
+        if k + 1 >= LEDE_SENTENCES:
+            return sent.end
+    return len(doc)
 
 
 def _country_name(gazetteer: Gazetteer, iso: str | None) -> str | None:
