@@ -62,9 +62,13 @@ INCIDENT_TYPES = {
 # ACLED codes a strike within a battle as the battle, a bombing that killed civilians as the bombing.
 _TYPE_RANK = {"Battles": 0, "Explosions/Remote violence": 1, "Violence against civilians": 2,
               "Riots": 3, "Protests": 4, "Strategic developments": 5, "": 9}
+# The headline and lede: the first sentences of an article.
+LEDE_SENTENCES = 3
 # Day-precise dates of one incident in one article may differ by this much (a night attack).
 _DAY_SLACK = 1
 _CIVILIAN_INTER = 7
+# The widest period an event may be known to: a month (ACLED's time_precision 3).
+_VAGUEST_DAYS = 31
 
 
 def own_date(m: Mention) -> bool:
@@ -177,7 +181,13 @@ def _stands_alone(m: Mention, incidents: list[_Incident]) -> bool:
         return bool(m.actors) or (own_date(m) and own_place(m))
     if not m.actors or _aggregate(m):
         return False
-    return own_date(m) or own_place(m)
+    if own_date(m):
+        return True
+    # A place alone sets a sentence apart when it tells of people hit there ("In Kharkiv, three
+    # people died") or stands in the lede; a later sentence naming another province is most
+    # often context ("the RSF has relied on drones since losing Khartoum").
+    return own_place(m) and (m.sentence_index < LEDE_SENTENCES or any(
+        cl.kind in ("killed", "wounded", "casualties", "captured") and cl.n is not None for cl in m.claims))
 
 
 # Words that make a plural trigger a count of many incidents ("a series of attacks", "dozens of
@@ -272,14 +282,18 @@ def _place(inc: _Incident, lead: Mention) -> tuple[Place | None, str | None]:
 def _recalled(mentions: Sequence[Mention]) -> list[Mention]:
     """Mark as history the mentions dated long before the newest date the article tells: a page
     with no publication date still shows by its own dates what is news and what is recalled."""
-    told = [m.date.date_max for m in mentions if not m.background and m.date is not None]
+    told = [m.date.date_max for m in mentions if not m.background and m.date is not None
+            and (m.date.date_max - m.date.date_min).days <= _VAGUEST_DAYS]
     if not told:
         return list(mentions)
     newest = max(told)
     out = []
     for m in mentions:
         d = _told_date(m)
-        if not m.background and d is not None and (newest - d.date_max).days > HISTORY_HORIZON_DAYS:
+        if not m.background and d is not None and (d.date_max - d.date_min).days > _VAGUEST_DAYS:
+            # "in 1964", "in 2019", "in the 1990s": ACLED codes no event known only to the year
+            m = dataclasses.replace(m, background=True, background_reason="only the year or decade is known")
+        elif not m.background and d is not None and (newest - d.date_max).days > HISTORY_HORIZON_DAYS:
             m = dataclasses.replace(m, background=True, background_reason=(
                 f"happened {(newest - d.date_max).days} days before the newest date the report tells"))
         out.append(m)
