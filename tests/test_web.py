@@ -240,7 +240,31 @@ def web_db(tmp_path_factory) -> Path:
     hostile.write_text(json.dumps({"id": HOSTILE_ID, "title": HOSTILE_TITLE, "outlet": "Paste <b>Bin</b>",
                                    "published": "2022-07-04", "text": HOSTILE_TEXT}) + "\n", encoding="utf-8")
     run([str(hostile)], options=Options(db=str(db)))
+    _save_undated(db)
     return db
+
+
+UNDATED_ID = "0ndated0ndated00"
+UNDATED_ARTICLE = "zz_undated_report"
+UNDATED_TEXT = "Taliban and NRF fighters clashed in Khinj district of Panjshir, killing four NRF fighters."
+
+
+def _save_undated(db: Path) -> None:
+    """An event no report dates, built from records as the merge stage leaves it (date None)."""
+    from sitrep.records import Article, Claim, Event, Mention, Place
+    from sitrep.store import Store
+
+    place = Place("Khinj", country="Afghanistan", iso="AF", admin1="Panjshir", admin2="Khinj",
+                  latitude=35.42, longitude=69.73, geo_precision=2)
+    claim = Claim("killed", 4, UNDATED_ARTICLE, UNDATED_TEXT, 0, len(UNDATED_TEXT), side="NRF",
+                  claimant="Taliban", outlet="Undated Outlet")
+    mention = Mention(UNDATED_ARTICLE, 0, UNDATED_TEXT, 0, len(UNDATED_TEXT), "clashed", "Battles", "Armed clash",
+                      ("Taliban", "NRF"), place, "Khinj", None, (claim,), outlet="Undated Outlet")
+    with Store(str(db)) as store:
+        store.save_articles([(Article(id=UNDATED_ARTICLE, text=UNDATED_TEXT, title="Clash in Khinj"),
+                              UNDATED_TEXT, None)])
+        store.save_events([Event(UNDATED_ID, None, "Battles", "Armed clash", ("Taliban", "NRF"), place,
+                                 (mention,), (claim,), fatalities_low=4, fatalities_best=4, fatalities_high=4)])
 
 
 @pytest.fixture(scope="module")
@@ -384,7 +408,8 @@ def test_clicking_an_event_opens_its_claims_and_sources(watched, server, tmp_pat
     with_claims = [i for i in ids if details[i]["claims"]]
     assert with_claims, "some lone marker has claims"
     event_id = with_claims[0]
-    watched.page.locator(f"#map path.ev-marker[data-event-id='{event_id}']").click(force=True)
+    # dispatched on the marker itself: a click at its centre may land on a neighbour or a province
+    watched.page.locator(f"#map path.ev-marker[data-event-id='{event_id}']").dispatch_event("click")
     watched.page.locator("#panel").wait_for(state="visible")
     assert watched.page.get_attribute("#panel", "data-event-id") == event_id
     watched.page.locator("#claims .claim").first.wait_for()
@@ -413,6 +438,52 @@ def test_clicking_an_event_opens_its_claims_and_sources(watched, server, tmp_pat
     rows.first.click()
     watched.page.wait_for_function(
         f"() => document.querySelector('#panel').getAttribute('data-event-id') === '{row_id}'")
+    assert not watched.errors, watched.errors
+
+
+def test_undated_events_are_listed_apart_and_never_on_the_timeline(watched, server):
+    watched.open()
+    dated = _get(server + "/events?limit=1000")["data"]
+    assert UNDATED_ID not in {e["event_id"] for e in dated}
+    box = watched.page.locator("#undated-box")
+    box.wait_for(state="visible")
+    assert watched.page.locator("#undated-title").inner_text() == "Undated (1)"
+    assert watched.page.evaluate("() => window.sitrep.undatedEvents()") == [UNDATED_ID]
+    assert UNDATED_ID not in watched.page.evaluate("() => window.sitrep.visibleEvents()")
+    # not on the map, not in the dated list; shown apart
+    assert watched.page.locator(f"#map [data-event-id='{UNDATED_ID}']").count() == 0
+    assert watched.page.locator(f"#ev-list tr[data-event-id='{UNDATED_ID}']").count() == 0
+    assert "undated listed apart" in watched.page.locator("#status").inner_text()
+    # the timeline's axis starts at the earliest dated event's year, never at year 1 or 1901
+    first_year = min(e["event_date"] for e in dated)[:4]
+    starts = watched.page.locator("#timeline rect.bar").evaluate_all(
+        "els => els.map(e => e.getAttribute('data-start'))")
+    assert starts and min(starts)[:4] == first_year
+    ticks = watched.page.locator("#timeline > text").evaluate_all("els => els.map(e => e.textContent)")
+    years = [int(y) for t in ticks for y in re.findall(r"\b(\d{4})\b", t)]
+    assert years and min(years) == int(first_year)
+    # clicking it shows its claims and its sentence, and says it is undated
+    row = watched.page.locator(f"#undated-list tr[data-event-id='{UNDATED_ID}']")
+    assert "Khinj" in row.inner_text() and "4" in row.inner_text()
+    row.click()
+    watched.page.wait_for_function(
+        f"() => document.querySelector('#panel').getAttribute('data-event-id') === '{UNDATED_ID}'")
+    facts = watched.page.locator("#ev-facts").inner_text()
+    assert "undated" in facts
+    watched.page.locator("#claims .claim").first.wait_for()
+    assert "Taliban" in watched.page.locator("#claims .claim").first.inner_text()
+    mark = watched.page.locator("#art-text mark.span-focus")
+    mark.wait_for()
+    assert mark.inner_text().strip() == UNDATED_TEXT
+    assert "selected" in (row.get_attribute("class") or "")
+    page_text = watched.page.locator("body").inner_text()
+    assert "0001-01-01" not in page_text and "1901" not in page_text
+    # brushing a period leaves the undated list as it is
+    watched.page.fill("#tl-from", dated[0]["event_date"])
+    watched.page.fill("#tl-to", dated[0]["event_date"])
+    watched.page.dispatch_event("#tl-to", "change")
+    watched.page.locator("#status", has_text=" from ").wait_for()
+    assert watched.page.locator("#undated-title").inner_text() == "Undated (1)"
     assert not watched.errors, watched.errors
 
 

@@ -1,6 +1,7 @@
 """Dates: find the date expressions in a report and resolve them against its publication date."""
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import json
@@ -157,8 +158,10 @@ def infer_publication_date(text: str, *, url: str | None = None,
     """
     today = dt.date.today()
     text = _GLUED_READ_TIME.sub(r"\1 \2", text or "")
-    body = _body_evidence(text, title, today)
-    stamps = _stamps(text, today)
+    mentions = _scan(text, _Context(None, infer=True))
+    bounds = _line_bounds(text)
+    body = _body_evidence(text, mentions, bounds, title, today)
+    stamps = _stamps(text, mentions, bounds)
     url_day, url_month = _url_date(url, today)
     if url_day is not None:
         for stamp in stamps:
@@ -177,9 +180,10 @@ def infer_publication_date(text: str, *, url: str | None = None,
         day = _stamp_day(stamp, body, None, today)
         if day is not None:
             return day, DAY
+    # A month or a year the body names is not taken for the page's: on news pages they are
+    # mostly the history it recalls ("in January 2025, the sanctions ..."), measured in bench/pubdates.py.
     if body.days:
-        latest = max(body.days)
-        return min(latest + dt.timedelta(days=WEEK_HALF_DAYS), today), WEEK
+        return min(max(body.days) + dt.timedelta(days=WEEK_HALF_DAYS), today), WEEK
     return None
 
 
@@ -229,9 +233,13 @@ def _scan(text: str, ctx: _Context) -> list[DateMention]:
     # the pattern listed first.
     candidates.sort(key=lambda c: (c.start - c.end, c.rank, c.start))
     taken: list[_Candidate] = []
+    spans: list[tuple[int, int]] = []  # the taken spans, sorted and disjoint
     for cand in candidates:
-        if all(cand.end <= other.start or cand.start >= other.end for other in taken):
-            taken.append(cand)
+        i = bisect.bisect_left(spans, (cand.start, cand.end))
+        if (i > 0 and spans[i - 1][1] > cand.start) or (i < len(spans) and spans[i][0] < cand.end):
+            continue  # overlaps an expression already taken
+        spans.insert(i, (cand.start, cand.end))
+        taken.append(cand)
     mentions = []
     for cand in sorted(taken):
         expression = text[cand.start:cand.end]
@@ -393,6 +401,9 @@ _YEAR_CUES = r"(?i:in|since|during|until|till|by|from|before|after|of|through|th
 _PART = r"(?P<part>(?i:early|mid|late))(?:-|\s+)"
 _CLAUSE_END = r"(?=\s*(?:[,.;:!?)]|$))"
 _NOT_AFTER = r"(?<![\w.,/-])"
+# How much text before a match a handler reads for a cue word (a few words; bounded so that a
+# long text is not searched from its start for every match).
+_LOOKBEHIND_CHARS = 64
 _OF_FOLLOWS = re.compile(r"\s+of\b", re.IGNORECASE)
 
 
@@ -423,7 +434,7 @@ def _on_day_month(m: re.Match, ctx: _Context) -> _Found:
         return "absolute", DateRange.day(dt.date(int(m["y1"]), month, day))
     if "month_first" in m.groupdict() and not m["wd"]:
         # "In March 12 people died": the month, then a count.
-        before = m.string[:m.start()]
+        before = m.string[max(0, m.start() - _LOOKBEHIND_CHARS):m.start()]
         if re.search(rf"\b{_MONTH_CUES}\s+$", before) and _count_noun_follows(m.string, m.end()):
             return None
     if ctx.published is not None:
@@ -585,7 +596,7 @@ def _on_year(m: re.Match, ctx: _Context) -> _Found:
     else:
         if not MIN_YEAR <= year <= MAX_YEAR:
             return None
-        before = text[:m.start("y")]
+        before = text[max(0, m.start("y") - _LOOKBEHIND_CHARS):m.start("y")]
         previous = re.search(r"(\w+)\W*$", before)
         if previous and previous.group(1).lower() in _QUANTITY_WORDS:
             return None  # "about 2000 fighters"
@@ -843,9 +854,9 @@ def _line_bounds(text: str) -> list[tuple[int, int]]:
 
 def _line_of(bounds: list[tuple[int, int]], pos: int) -> tuple[int, int, int]:
     """(index among non-empty lines, start, end) of the line holding `pos`."""
-    for index, (start, end) in enumerate(bounds):
-        if start <= pos < end:
-            return index, start, end
+    index = bisect.bisect_right(bounds, (pos, float("inf"))) - 1
+    if index >= 0 and bounds[index][0] <= pos < bounds[index][1]:
+        return index, *bounds[index]
     return len(bounds), pos, pos
 
 
@@ -859,14 +870,17 @@ def _file_caption(line: str) -> bool:
     return bool(_FILE_OPENER.match(line) or _FILE_CAPTION.search(line))
 
 
-def _body_evidence(text: str, title: str | None, today: dt.date) -> _Body:
+def _body_evidence(text: str, mentions: list[DateMention], bounds: list[tuple[int, int]],
+                   title: str | None, today: dt.date) -> _Body:
+    """The days the page (and its title) report, and the start of the latest period they name."""
     days, starts = [], []
-    for source in (text, title or ""):
-        bounds = _line_bounds(source)
-        for m in _scan(source, _Context(None, infer=True)):
+    title = title or ""
+    for source, found, lines in ((text, mentions, bounds),
+                                 (title, _scan(title, _Context(None, infer=True)), _line_bounds(title))):
+        for m in found:
             if m.range is None or m.text in NAMED_DATES or m.range.date_min > today:
                 continue
-            _, line_start, line_end = _line_of(bounds, m.start)
+            _, line_start, line_end = _line_of(lines, m.start)
             if _file_caption(source[line_start:line_end]):
                 continue
             day_level = m.kind in ("absolute", "range") and m.range.date_max - m.range.date_min <= dt.timedelta(days=7)
@@ -879,11 +893,10 @@ def _body_evidence(text: str, title: str | None, today: dt.date) -> _Body:
     return _Body(tuple(days), max(starts, default=None))
 
 
-def _stamps(text: str, today: dt.date) -> list[_Stamp]:
+def _stamps(text: str, mentions: list[DateMention], bounds: list[tuple[int, int]]) -> list[_Stamp]:
     """The dates the page stamps itself with, strongest kind first, then in page order."""
-    bounds = _line_bounds(text)
     stamps = []
-    for m in _scan(text, _Context(None, infer=True)):
+    for m in mentions:
         if m.kind != "absolute" or m.text in NAMED_DATES:
             continue
         index, line_start, line_end = _line_of(bounds, m.start)

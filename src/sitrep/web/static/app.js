@@ -21,10 +21,13 @@
   };
   var OTHER_COLOR = "#7f7f7f";
   var DAY = 86400000;
+  // No event is older: an earlier date is a placeholder for none, never put on the timeline.
+  var EARLIEST = Date.UTC(1900, 0, 1);
 
   // ---- state ------------------------------------------------------------------------------
   var state = {
-    all: [],          // events matching the select filters (as the server answered)
+    all: [],          // dated events matching the select filters (as the server answered)
+    undated: [],      // undated events matching them: listed apart, never on the timeline
     visible: [],      // ... and inside the brushed period
     options: null,    // select options, from the first (unfiltered) load
     period: null,     // {from: "YYYY-MM-DD", to: "YYYY-MM-DD"} or null
@@ -74,11 +77,14 @@
     return Math.min(24, 5 + 2.4 * Math.sqrt(fat));
   }
 
-  function parseDate(s) {  // "YYYY-MM-DD" -> UTC ms
+  function parseDate(s) {  // "YYYY-MM-DD" -> UTC ms; null for no date or one before 1900
     if (!s) return null;
     var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(String(s));
-    return m ? Date.UTC(+m[1], +m[2] - 1, +m[3]) : null;
+    var ms = m ? Date.UTC(+m[1], +m[2] - 1, +m[3]) : null;
+    return ms !== null && ms >= EARLIEST ? ms : null;
   }
+
+  function isUndated(ev) { return ev.undated === true || parseDate(ev.event_date) === null; }
   function fmtDate(ms) { return new Date(ms).toISOString().slice(0, 10); }
 
   function query(params) {
@@ -165,12 +171,19 @@
   function reload() {
     var seq = ++state.loadSeq;
     setStatus("Loading events…");
-    return fetchAllEvents(selectFilters()).then(function (body) {
+    var filters = selectFilters();
+    return Promise.all([
+      fetchAllEvents(filters),  // the API lists dated events unless asked for the undated
+      fetchAllEvents(Object.assign({}, filters, { undated: "only" }))
+    ]).then(function (bodies) {
       if (seq !== state.loadSeq) return;  // a newer request is on its way
+      var body = bodies[0];
       state.total = body.count;
       state.truncated = body.data.length < body.count;
-      state.all = body.data;
-      if (!state.options) fillSelects(body.data);
+      // what the server lists as dated is checked again: no placeholder date reaches the timeline
+      state.all = body.data.filter(function (ev) { return !isUndated(ev); });
+      state.undated = bodies[1].data.concat(body.data.filter(isUndated));
+      if (!state.options) fillSelects(state.all.concat(state.undated));
       render(true);
     }).catch(function (err) { if (seq === state.loadSeq) fail("Could not load events", err); });
   }
@@ -218,6 +231,7 @@
     shadeProvinces();
     drawTimeline();
     drawList();
+    drawUndated();
     updateExportLinks();
     updateStatus();
     if (refit) fitToEvents();
@@ -230,6 +244,8 @@
     var text = "Showing " + v + " of " + n + " events";
     if (state.period) text += " from " + state.period.from + " to " + state.period.to;
     if (placed < v) text += " (" + (v - placed) + " without coordinates, listed only)";
+    var u = undatedEvents().length;
+    if (u) text += "; " + u + " undated listed apart";
     if (state.truncated) text += ". Only the first " + state.all.length + " of " + state.total +
       " matching events were loaded: narrow the filters.";
     setStatus(text + ".");
@@ -365,10 +381,10 @@
     if (!legendBox) return;
     clear(legendBox);
     var present = {};
-    state.all.forEach(function (ev) { present[ev.event_type] = true; });
+    state.all.concat(state.undated).forEach(function (ev) { present[ev.event_type] = true; });
     var types = Object.keys(TYPE_COLORS).filter(function (t) { return present[t]; });
     Object.keys(present).forEach(function (t) { if (!TYPE_COLORS[t]) types.push(t); });
-    if (!state.all.length) types = Object.keys(TYPE_COLORS);
+    if (!types.length) types = Object.keys(TYPE_COLORS);
     types.forEach(function (t) {
       var sw = el("span", { className: "sw" });
       sw.style.background = colorOf(t);
@@ -489,7 +505,7 @@
   function drawSelected() {
     if (!selectedLayer) return;
     selectedLayer.clearLayers();
-    var ev = state.all.filter(function (e) { return e.event_id === state.selectedId; })[0];
+    var ev = state.all.concat(state.undated).filter(function (e) { return e.event_id === state.selectedId; })[0];
     if (ev && hasCoords(ev)) {
       selectedLayer.addLayer(L.circleMarker([ev.latitude, ev.longitude], {
         radius: radiusOf(ev.fatalities) + 6, color: "#233142", weight: 3, fill: false,
@@ -708,8 +724,8 @@
     function fromInputs() {
       var f = $("tl-from").value, t = $("tl-to").value;
       if (!f && !t) { setPeriod(null); return; }
-      var lo = f || (state.bins.length ? fmtDate(state.bins[0].start) : "0001-01-01");
-      var hi = t || (state.bins.length ? fmtDate(state.bins[state.bins.length - 1].end - DAY) : "9999-12-31");
+      var lo = f || (state.bins.length ? fmtDate(state.bins[0].start) : t);
+      var hi = t || (state.bins.length ? fmtDate(state.bins[state.bins.length - 1].end - DAY) : f);
       if (lo > hi) { var s = lo; lo = hi; hi = s; }
       setPeriod({ from: lo, to: hi });
     }
@@ -767,6 +783,39 @@
     }
   }
 
+  // ---- undated events: listed apart, never on the timeline or the map ----------------------
+  function undatedEvents() {
+    var showBg = $("f-background").checked;
+    return state.undated.filter(function (ev) { return showBg || !ev.background; });
+  }
+
+  function drawUndated() {
+    var events = undatedEvents();
+    var box = $("undated-box");
+    box.hidden = events.length === 0;
+    $("undated-title").textContent = "Undated (" + events.length + ")";
+    var tbody = $("undated-list").querySelector("tbody");
+    clear(tbody);
+    events.slice(0, LIST_MAX).forEach(function (ev) {
+      var sw = el("span", { className: "sw" });
+      sw.style.background = colorOf(ev.event_type);
+      var tr = el("tr", { tabindex: "0", "data-event-id": ev.event_id,
+        className: ev.event_id === state.selectedId ? "selected" : null }, [
+        el("td", null, [sw, ev.sub_event_type || ev.event_type || "",
+          el("span", { className: "muted small block", text: (ev.actors || []).join(", ") })]),
+        el("td", { text: [ev.location, ev.admin1 !== ev.location ? ev.admin1 : null].filter(Boolean).join(", ") }),
+        el("td", { className: "num", text: fatalitiesLabel(ev) })
+      ]);
+      tr.addEventListener("click", function () { openEvent(ev.event_id); });
+      tr.addEventListener("keydown", function (e) { if (e.key === "Enter") openEvent(ev.event_id); });
+      tbody.appendChild(tr);
+    });
+    if (events.length > LIST_MAX) {
+      tbody.appendChild(el("tr", null, [el("td", { colspan: "3", className: "muted",
+        text: (events.length - LIST_MAX) + " more not listed: narrow the filters" })]));
+    }
+  }
+
   // ---- event panel ------------------------------------------------------------------------
   function figureLabel(c) {
     var parts = [];
@@ -784,7 +833,7 @@
   function openEvent(id) {
     state.selectedId = id;
     drawSelected();
-    Array.prototype.forEach.call($("ev-list").querySelectorAll("tbody tr"), function (tr) {
+    Array.prototype.forEach.call(document.querySelectorAll("#ev-list tbody tr, #undated-list tbody tr"), function (tr) {
       tr.classList.toggle("selected", tr.getAttribute("data-event-id") === id);
     });
     setHash("event", id);
@@ -805,9 +854,14 @@
       facts.appendChild(el("dt", { text: k }));
       facts.appendChild(el("dd", { text: v }));
     }
-    var date = ev.event_date;
-    if (ev.date_min && ev.date_max && (ev.date_min !== ev.event_date || ev.date_max !== ev.event_date)) {
-      date += " (between " + ev.date_min + " and " + ev.date_max + ")";
+    var date;
+    if (isUndated(ev)) {
+      date = "undated (no report gives a date)";
+    } else {
+      date = ev.event_date;
+      if (ev.date_min && ev.date_max && (ev.date_min !== ev.event_date || ev.date_max !== ev.event_date)) {
+        date += " (between " + ev.date_min + " and " + ev.date_max + ")";
+      }
     }
     fact("Date", date);
     fact("Type", ev.event_type + (ev.sub_event_type ? " / " + ev.sub_event_type : ""));
@@ -1030,6 +1084,7 @@
   // for tests and for analysts' consoles: read-only views of what is shown
   window.sitrep = {
     visibleEvents: function () { return state.visible.map(function (ev) { return ev.event_id; }); },
+    undatedEvents: function () { return undatedEvents().map(function (ev) { return ev.event_id; }); },
     period: function () { return state.period; },
     openEvent: openEvent,
     showArticle: function (id) { return showArticle(id, null, null); }
