@@ -188,9 +188,11 @@ def _shared_place(c: _Cluster, m: Mention) -> bool:
 
 
 def _shared_figure(c: _Cluster, m: Mention) -> bool:
-    mine = {(cl.kind, cl.n, cl.claimant) for cl in m.claims if cl.n is not None and cl.kind != "event"}
-    theirs = {(cl.kind, cl.n, cl.claimant) for x in c.mentions for cl in x.claims if cl.n is not None}
-    return bool(mine & theirs)
+    mine = [(cl.kind, cl.n, cl.claimant) for cl in m.claims if cl.n is not None and cl.kind != "event"]
+    theirs = [(cl.kind, cl.n, cl.claimant) for x in c.mentions for cl in x.claims if cl.n is not None]
+    # the same figure from the same source (a source not named matches any)
+    return any(k == k2 and n == n2 and (a is None or b is None or a == b)
+               for k, n, a in mine for k2, n2, b in theirs)
 
 
 def _reason(c: _Cluster, m: Mention, group: str | None) -> str:

@@ -633,6 +633,15 @@ def _last_week(pub: dt.date, m: re.Match) -> DateRange:
     return DateRange.span(monday, monday + dt.timedelta(days=6), precision=2)
 
 
+def _weekend(pub: dt.date, m: re.Match) -> DateRange:
+    """"At the weekend", "over the weekend", "last weekend": the latest Saturday and Sunday on or
+    before the report (a report of a Saturday or Sunday tells of that weekend)."""
+    saturday = pub - dt.timedelta(days=(pub.weekday() - 5) % 7)
+    if m.group(0).lower().startswith("last") and pub.weekday() >= 5:
+        saturday -= dt.timedelta(days=7)
+    return DateRange.span(saturday, min(saturday + dt.timedelta(days=1), pub), precision=2)
+
+
 def _this_month(pub: dt.date, m: re.Match) -> DateRange:
     return DateRange.span(pub.replace(day=1), pub, precision=3)
 
@@ -749,6 +758,7 @@ _PATTERNS: list[tuple[re.Pattern, _Handler]] = [
     (re.compile(r"\b(?i:the\s+previous\s+day|the\s+day\s+before)" + _CLAUSE_END), _relative(_days_back(1))),
     (re.compile(r"\b(?i:(?:earlier\s+)?this\s+week)\b"), _relative(_this_week)),
     (re.compile(r"\b(?i:last\s+week)\b"), _relative(_last_week)),
+    (re.compile(r"\b(?i:(?:(?:at|over|during|on)\s+the|last|this\s+past|this)\s+weekend)\b"), _relative(_weekend)),
     (re.compile(r"\b(?i:(?:earlier\s+)?this\s+month)\b"), _relative(_this_month)),
     (re.compile(r"\b(?i:last\s+month)\b"), _relative(_last_month)),
     (re.compile(r"\b(?i:(?:earlier\s+)?this\s+year)\b"), _relative(_this_year)),

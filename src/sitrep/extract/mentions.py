@@ -43,6 +43,9 @@ COUNTRY_VOTE = 2
 # name counts this many times as one named further down.
 LEDE_SENTENCES = 3
 LEDE_WEIGHT = 3
+# A sentence that names this many provinces sums up (a month's fighting, a group's claims), it
+# does not tell one incident.
+SUMMARY_PROVINCES = 3
 # How a mention's DateRange.text says the date was not stated in its own sentence.
 INHERITED_PREFIX = "context: "
 FALLBACK_TEXTS = ("publication date", "publication month", "statement date")
@@ -194,6 +197,9 @@ class Extractor:
             elif attribution is not None and attribution.claimant is None:
                 attribution = self._resolve_speaker(attribution, sent_actors, main_actors, last_speaker)
             units = self._units(sent, dates, sent_places)
+            if len({h.place.admin1 for h in sent_places if h.place.admin1}) >= SUMMARY_PROVINCES:
+                # "fighting in Panjshir, Baghlan, Takhar and Parwan": a summary, not an incident
+                units = []
             if not units and attribution is not None and attribution.stance == "denies":
                 units = [self._denial_unit(sent, dates, sent_places)]
             for unit in units:
