@@ -36,7 +36,7 @@ def test_vague_words_get_acled_generic_names(extractor, nlp):
 def test_named_groups_outside_the_lexicon_become_actors(extractor, nlp):
     [m] = mentions(extractor, nlp, "Fighters of the Ansaru group ambushed a convoy of Nigerian soldiers near "
                                    "Kaduna on Monday.")
-    assert m.actors == ("Ansaru", "Military Forces of Nigeria")
+    assert m.actors == ("Ansaru", "Military Forces of Nigeria (2023-)")
     assert m.sub_event_type == "Armed clash"
 
 
@@ -87,7 +87,7 @@ def test_hard_negatives_give_no_toll(extractor, nlp):
 def test_soldiers_killed_make_their_army_a_party(extractor, nlp):
     [m] = mentions(extractor, nlp, "About 20 soldiers died in an ambush on Wednesday on a convoy heading to "
                                    "Djibo in Burkina Faso, security sources said.")
-    assert "Military Forces of Burkina Faso" in m.actors
+    assert "Military Forces of Burkina Faso (2022-)" in m.actors
     assert m.place.admin2 == "Soum"
 
 

@@ -74,7 +74,7 @@ def test_undated_copy_inherits_the_date_of_its_syndicated_twin(tmp_path):
             "fighters and the resistance, a source in the group said. The group said the Taliban lost 40 "
             "men in repeated attempts to push into the valley, a figure that could not be verified. "
             "Talks between the two sides have so far produced nothing, according to both camps. ")
-    a = Article("dated", body * 2)
+    a = Article("dated", "KABUL, Sept 2, 2021 (Wire) - " + body * 2)
     b = Article("copy", "Militants fight back | Example Daily\n\n" + body * 2 + "Follow us on Facebook.")
     cleaned = [clean_article(a), clean_article(b)]
     dates = publication_dates(cleaned, find_syndication(cleaned))

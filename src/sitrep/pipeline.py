@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 from .clean import clean_article
-from .dedupe import find_syndication
+from .dedupe import REWRITE, find_syndication
 from .errors import ConfigError, InputError
 from .extract.dates import infer_publication_date
 from .extract.mentions import ExtractOptions, Extractor
@@ -77,12 +77,14 @@ def publication_dates(cleaned: Sequence[CleanArticle],
         if inferred is not None:
             dates[art.id] = inferred
             LOGGER.info("%s: no publication date; read %s from the text", art.id, inferred[0])
+    given = {art.id for art in cleaned if art.article.published is not None}
     for group in groups:
         known = sorted((dates[a] for a in group.article_ids if a in dates), key=lambda d: (d[1], d[0]))
         if not known:
             continue
         for article_id in group.article_ids:
-            if article_id not in dates:
+            # a copy with no date, or only a guess less precise than its twin's, takes the twin's
+            if article_id not in given and (article_id not in dates or dates[article_id][1] > known[0][1]):
                 dates[article_id] = known[0]
                 LOGGER.info("%s: no publication date; inherited %s from its syndicated copy",
                             article_id, known[0][0])
@@ -106,8 +108,9 @@ def same_story(groups: Iterable[SyndicationGroup]) -> list[SyndicationGroup]:
                 a = parent[a]
             return a
 
-        for a, b, score, _ in group.pairs:
-            if score >= SAME_STORY_OVERLAP:
+        for a, b, score, kind in group.pairs:
+            # a machine rewrite ("spun" copy) swaps the words but keeps the names and numbers
+            if score >= SAME_STORY_OVERLAP or kind == REWRITE:
                 parent[find(a)] = find(b)
         members: dict[str, list[str]] = {}
         for a in group.article_ids:

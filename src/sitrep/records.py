@@ -98,7 +98,8 @@ class SyndicationGroup:
 
     group_id: str
     article_ids: tuple[str, ...]
-    # (article_a, article_b, jaccard estimate, kind) with kind "duplicate" or "shared-paragraphs"
+    # (article_a, article_b, jaccard estimate, kind) with kind "duplicate", "shared-paragraphs" or
+    # "rewrite" (a machine-spun copy: other words, the same names and numbers)
     pairs: tuple[tuple[str, str, float, str], ...] = ()
 
 

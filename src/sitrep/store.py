@@ -318,7 +318,8 @@ def sqlalchemy_url(url_or_path: str | Path) -> URL:
 
 
 def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+    # microseconds kept: two runs within one second must still record their versions in order
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 def _chunks(items: Sequence, size: int) -> Iterator[Sequence]:

@@ -150,6 +150,12 @@ def _fits(inc: _Incident, m: Mention, lexicon: ActorLexicon) -> bool:
     if told is not None and not inc.window and own_date(m) and m.sentence_index - inc.members[0].sentence_index > 2:
         # an undated story: a day stated far below its lead is another day's, not the lead's
         return False
+    if told is not None and told.time_precision == 1 and inc.dates and all(
+            d.time_precision >= 3 for d in inc.dates) and m.place is not None and m.place.admin2 \
+            and inc.admin2 is None:
+        # a day and a district where the incident has only a month and a province: another one
+        # ("Last month helicopters bombed ... The one clear fight: on February 21 ... in Annaba")
+        return False
     if told is not None:
         for d in inc.window:
             both_days = d.time_precision == 1 and told.time_precision == 1
@@ -182,6 +188,11 @@ def _stands_alone(m: Mention, incidents: list[_Incident]) -> bool:
     if not m.actors or _aggregate(m):
         return False
     if own_date(m):
+        return True
+    told = _told_date(m)
+    if _is_toll(m) and told is not None and told.time_precision == 1 and m.place is not None \
+            and m.place.admin2 and any(cl.n is not None for cl in m.claims):
+        # a toll told right after the sentence that gave its day and district
         return True
     # A place alone sets a sentence apart when it tells of people hit there ("In Kharkiv, three
     # people died") or stands in the lede; a later sentence naming another province is most

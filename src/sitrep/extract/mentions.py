@@ -248,7 +248,7 @@ class Extractor:
 
     def _country(self, doc: Doc, actors: list[ActorMention]) -> str | None:
         """The country a report is about: the one it names most, else where its actors fight."""
-        counts: collections.Counter[str] = collections.Counter()
+        counts: collections.Counter[str] = collections.Counter()  # votes (floats: ties broken)
         # The headline and lede say what the report is about; a page's tail may be another
         # story's teaser or a site's boilerplate.
         lede_end = _lede_end(doc)
@@ -258,12 +258,19 @@ class Extractor:
             weight = LEDE_WEIGHT if ent.start < lede_end else 1
             hit = self.gazetteer.country_of(ent.text)
             if hit:
-                # A country named counts more than a nationality ("a Russian missile").
+                if ent.label_ == "NORP" and ent.root.head.lemma_.lower() in _NATIONAL_FORCE_NOUNS:
+                    continue  # "a Russian missile" names who fired it, not where it fell
+                if any(t.lemma_.lower() == "border" for t in doc[max(0, ent.start - 3):ent.start]):
+                    continue  # "close to the border with Russia" names the neighbour
+                # A country named counts more than a nationality ("Ukrainian officials").
                 counts[hit[1]] += weight * (COUNTRY_VOTE if ent.label_ == "GPE" else 1)
             elif ent.label_ in ("GPE", "LOC"):
                 place = self.gazetteer.lookup(ent.text)
                 if place is not None and place.iso and place.geo_precision >= 2:
-                    counts[place.iso] += weight * COUNTRY_VOTE  # a province or district names its country
+                    # a province or district names its country, but a name read without
+                    # knowing the country may be another country's namesake: it counts less
+                    # than the country's own name, and breaks a tie between two countries
+                    counts[place.iso] += weight + 0.5
         if not counts and self.options.default_country:
             return self.options.default_country
         # Each mention of an actor that fights in one country is a vote for it.
