@@ -197,6 +197,10 @@ class Extractor:
             elif attribution is not None and attribution.claimant is None:
                 attribution = self._resolve_speaker(attribution, sent_actors, main_actors, last_speaker)
             units = self._units(sent, dates, sent_places)
+            if attribution is not None and attribution.speaker_start is not None:
+                # "a local vigilante chief stated": a word in the speaker's name is no event
+                units = [u for u in units if u.trigger is None or doc[u.i].pos_ != "NOUN"
+                         or not attribution.speaker_start <= u.i < attribution.speaker_end]
             if len({h.place.admin1 for h in sent_places if h.place.admin1}) >= SUMMARY_PROVINCES:
                 # "fighting in Panjshir, Baghlan, Takhar and Parwan": a summary, not an incident
                 units = []
