@@ -152,9 +152,9 @@ class Extractor:
         """The event mentions of one parsed article."""
         pub_date, pub_prec = pub if pub else (None, None)
         actor_hits = self.actors.find(doc)
-        # Names that mean an actor only in its own war ("the Resistance", "Joint Forces") neither
-        # vote for the country nor name the actor elsewhere.
-        country = self._country(doc, [a for a in actor_hits if not a.local])
+        # Names that mean an actor only in its own war ("the Resistance", "Joint Forces") vote for
+        # a country only the text names, and name the actor only in its own country.
+        country = self._country(doc, actor_hits)
         actor_hits = scope_to_country(actor_hits, country, self.lexicon)
         places = self._places(doc, country, actor_hits)
         last_resort = country is None and not places
@@ -229,6 +229,10 @@ class Extractor:
                 place_ctx = chosen[0]
             elif sent_places and not told:
                 with_admin1 = [h for h in sent_places if h.place.admin1]
+                # the story goes on in its own country ("the battles started in Apure, in our
+                # neighbouring country. ... Arauca, Tame, Fortul ...")
+                with_admin1 = [h for h in with_admin1 if h.place.iso == country] or (
+                    with_admin1 if place_ctx is None else [])
                 if with_admin1:
                     place_ctx = with_admin1[-1]
             if attribution is not None and attribution.claimant is not None:
@@ -277,11 +281,25 @@ class Extractor:
                     counts[place.iso] += weight + 0.5
         if not counts and self.options.default_country:
             return self.options.default_country
-        # Each mention of an actor that fights in one country is a vote for it.
+        # Each mention of an actor that fights in one country is a vote for it; a name that means
+        # the actor only in its own war ("the paramilitaries") votes only for a country the text names.
+        named = set(counts)
         for a in actors:
             info = self.lexicon.info(a.canonical)
-            if info and len(info.countries) == 1:
+            if info and len(info.countries) == 1 and (not a.local or info.countries[0] in named):
                 counts[info.countries[0]] += LEDE_WEIGHT if a.start < lede_end else 1
+            elif info and len(info.countries) > 1 and not a.local:
+                # an actor of several countries: a candidate for each, its home (listed first) most
+                for k, iso in enumerate(info.countries):
+                    counts[iso] += 0.5 if k == 0 else 0.1
+        if len(counts) > 1:
+            # Close contenders: the country whose own places the text names more (a story of
+            # Arauca, Tame and Saravena that begins in Venezuela's Apure is Colombia's).
+            actor_tokens = {i for a in actors for i in range(a.start, a.end)}
+            for iso in [c for c, _ in counts.most_common(3)]:
+                places = {doc[s:e].text.lower() for _, s, e in self._place_matcher(iso)(doc)
+                          if (doc[s].is_title or doc[s].is_upper) and not actor_tokens & set(range(s, e))}
+                counts[iso] += COUNTRY_VOTE * len(places)
         return counts.most_common(1)[0][0] if counts else None
 
     def _named_countries(self, doc: Doc) -> set[str]:
@@ -580,6 +598,13 @@ class Extractor:
                country: str | None, *, date_is_own: bool = True) -> tuple[Place | None, str | None]:
         own = sorted(unit.places, key=lambda h: abs(h.start - unit.i))
         with_admin1 = [h for h in own if h.place.admin1]
+        # The story's country first: a place across the border ("fled to Kisoro in Uganda") is
+        # where people went, rarely where the event was; it is the place only when the story
+        # offers none of its own country.
+        domestic = [h for h in with_admin1 if country is None or h.place.iso == country]
+        story_place = (place_ctx is not None and place_ctx.place.iso == country) or bool(context_admin1)
+        if domestic or story_place:
+            with_admin1 = domestic
         # A province the sentence names outranks a town read elsewhere ("Dalwa, a village in the
         # Konduga area of Borno State" is in Borno, whatever else "Dalwa" may spell).
         provinces = {h.place.admin1 for h in with_admin1 if h.place.geo_precision == 3}
