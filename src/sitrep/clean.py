@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from .errors import ModelError
+from .ingest import DATE_MARKER
 from .records import Article, CleanArticle
 
 LOGGER = logging.getLogger(__name__)
@@ -67,6 +68,10 @@ def clean_article(article: Article) -> CleanArticle:
         removed.append((start, text[start:end]))
         LOGGER.debug("%s: dropped %s %r", article.id, why, text[start:end][:80])
 
+    marker = DATE_MARKER.match(text)
+    if marker:
+        # a crawler's ` date YYYY-MM-DD ` stamp (read as the publication date) is not the story's text
+        remove(marker.start(), marker.end(), "date marker")
     lines = _line_spans(text)
     _mark_boilerplate(text, lines, remove)
     _mark_headline(text, lines, drop, article.title, remove)

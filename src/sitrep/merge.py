@@ -179,12 +179,14 @@ def _shared_detail(c: _Cluster, m: Mention) -> bool:
 
 
 def _shared_place(c: _Cluster, m: Mention) -> bool:
-    if m.place is None or m.place.geo_precision >= 3:
+    """A named place below the province: the district, or a town within one (a capital that is
+    its own province, "Mogadishu", names no more than the province)."""
+    if m.place is None or m.place.geo_precision >= 3 or not m.place.admin2:
         return False
-    if m.place.admin2 and m.place.admin2 == c.admin2:
+    if m.place.admin2 == c.admin2:
         return True
-    return any(x.place is not None and x.place.geo_precision < 3 and x.place.name == m.place.name
-               for x in c.mentions)
+    return any(x.place is not None and x.place.geo_precision < 3 and x.place.admin2
+               and x.place.name == m.place.name for x in c.mentions)
 
 
 def _shared_figure(c: _Cluster, m: Mention) -> bool:
@@ -387,6 +389,18 @@ def reconcile(claims: Sequence[Claim]) -> tuple[int | None, int | None, int | No
             independent.append(cl.n)
     if not accounts:
         return None, None, None
+    # One article gives one unattributed account: its largest figure ("at least 50 were killed
+    # ... the hospital's director was among the dead" is 50, not 1 and 50).
+    unattributed: dict[str, tuple[str, str | None]] = {}
+    for key, sides in accounts.items():
+        article, claimant = key
+        if claimant in (None, "independent"):
+            best_key = unattributed.get(article)
+            if best_key is None or sum(v[0] for v in sides.values()) > sum(v[0] for v in accounts[best_key].values()):
+                unattributed[article] = key
+    kept = {k: v for k, v in accounts.items() if k[1] not in (None, "independent") or unattributed.get(k[0]) == k}
+    if len({k[0] for k in kept}) == len({k[0] for k in accounts}):
+        accounts = kept
     totals = [sum(v[0] for v in sides.values()) for sides in accounts.values()]
     highs = [sum(v[1] for v in sides.values()) for sides in accounts.values()]
     low, high = min(totals), max(highs)

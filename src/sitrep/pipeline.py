@@ -15,7 +15,7 @@ from .errors import ConfigError, InputError
 from .extract.dates import infer_publication_date
 from .extract.mentions import ExtractOptions, Extractor
 from .geocode import Gazetteer, default_gazetteer
-from .ingest import read_articles
+from .ingest import DATE_MARKER, read_articles
 from .merge import MergeOptions, merge_mentions
 from .nlp import DEFAULT_MODEL, load_pipeline
 from .prefilter import load_prefilter, select_candidates
@@ -73,6 +73,13 @@ def publication_dates(cleaned: Sequence[CleanArticle],
         if art.article.published is not None:
             dates[art.id] = (art.article.published, art.article.published_precision or 1)
             continue
+        marker = DATE_MARKER.match(art.article.text)
+        if marker:  # a ` date YYYY-MM-DD ` stamp at the start of a record of any format
+            try:
+                dates[art.id] = (dt.date.fromisoformat(marker.group(1)), 1)
+                continue
+            except ValueError:
+                pass
         inferred = infer_publication_date(art.text, url=art.article.url, title=art.article.title)
         if inferred is not None:
             dates[art.id] = inferred

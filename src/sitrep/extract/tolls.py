@@ -467,8 +467,14 @@ def _partner(verb: Token, kind: str, lex: _Lexicon) -> Token | None:
               and not any(g.dep_.startswith("nsubj") or g.dep_ == "mark" for g in c.children)]
     for conj in [*verb.conjuncts, *listed, *(x for c in listed for x in c.conjuncts)]:
         if _anchor_kind(conj, lex) in others and conj.pos_ in ("VERB", "ADJ"):
+            if any(c.lower_ in _OTHERS_WORDS for c in conj.subtree):
+                continue  # "32 were killed and many more wounded": two figures, not one
             return conj
     return None
+
+
+# Words by which a second fate counts other people ("and many more wounded", "and others injured").
+_OTHERS_WORDS = frozenset({"more", "others", "other", "dozens", "scores", "hundreds"})
 
 
 def _verb_toll(verb: Token, kind: str, lex: _Lexicon, used: set[int]) -> Toll | None:
