@@ -26,3 +26,21 @@ def gazetteer():
     from sitrep.geocode import default_gazetteer
 
     return default_gazetteer()
+
+
+def score_figures(gold: Path, pred: Path) -> dict[str, float]:
+    """The figures ../shared/eval/score.py prints for a predicted ACLED CSV against gold events."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, str(SHARED / "eval" / "score.py"), "--gold", str(gold),
+                           "--pred", str(pred), "--verbose"], capture_output=True, text=True, check=True)
+    print(proc.stdout)
+    figures = {}
+    for line in proc.stdout.splitlines():
+        key, _, value = line.partition(": ")
+        try:
+            figures[key.strip()] = float(value)
+        except ValueError:
+            continue
+    return figures

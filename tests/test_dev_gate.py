@@ -9,12 +9,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import subprocess
-import sys
 
 import pytest
 
-from conftest import SHARED, needs_shared
+from conftest import SHARED, needs_shared, score_figures
 
 pytestmark = [pytest.mark.model, pytest.mark.shared, needs_shared]
 
@@ -29,20 +27,6 @@ FLOORS = {
 }
 # The country each dev set is about (ACLED's numeric ISO 3166 code), for the no-foreign-place check.
 COUNTRIES = {"sudan": "729", "drc": "180", "somalia": "706", "colombia": "170"}
-
-
-def _score(gold, pred) -> dict[str, float]:
-    proc = subprocess.run([sys.executable, str(SHARED / "eval" / "score.py"), "--gold", str(gold),
-                           "--pred", str(pred), "--verbose"], capture_output=True, text=True, check=True)
-    print(proc.stdout)
-    figures = {}
-    for line in proc.stdout.splitlines():
-        key, _, value = line.partition(": ")
-        try:
-            figures[key.strip()] = float(value)
-        except ValueError:
-            continue
-    return figures
 
 
 @pytest.fixture(scope="module", params=sorted(FLOORS))
@@ -60,7 +44,7 @@ def dev_run(request, tmp_path_factory):
     out = tmp / "events.csv"
     with Store(db) as store, open(out, "w", encoding="utf-8", newline="") as fh:
         export(store.load_events(), "acled-csv", fh)
-    return name, out, _score(DEV / name / "gold.jsonl", out)
+    return name, out, score_figures(DEV / name / "gold.jsonl", out)
 
 
 def test_dev_scores_above_floor(dev_run):

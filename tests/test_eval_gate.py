@@ -1,12 +1,9 @@
 """The accuracy gate: sitrep on the seed reports, scored by ../shared/eval/score.py, above pinned floors."""
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
-from conftest import SHARED, needs_shared
+from conftest import SHARED, needs_shared, score_figures
 
 pytestmark = [pytest.mark.model, pytest.mark.shared, needs_shared]
 
@@ -30,19 +27,7 @@ def seed_scores(tmp_path_factory):
     out = tmp / "events.csv"
     with Store(db) as store, open(out, "w", encoding="utf-8", newline="") as fh:
         export(store.load_events(), "acled-csv", fh)
-    proc = subprocess.run(
-        [sys.executable, str(SHARED / "eval" / "score.py"), "--gold",
-         str(SHARED / "eval" / "dev" / "seeds.gold.jsonl"), "--pred", str(out), "--verbose"],
-        capture_output=True, text=True, check=True)
-    print(proc.stdout)
-    figures = {}
-    for line in proc.stdout.splitlines():
-        key, _, value = line.partition(": ")
-        try:
-            figures[key.strip()] = float(value)
-        except ValueError:
-            continue
-    return figures
+    return score_figures(SHARED / "eval" / "dev" / "seeds.gold.jsonl", out)
 
 
 @pytest.mark.parametrize("figure", sorted(FLOORS))
