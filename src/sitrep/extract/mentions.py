@@ -343,6 +343,8 @@ class Extractor:
                 if tok.pos_ == "PROPN" and tok.dep_ == "pobj" and locative and tok.ent_type_ not in _NOT_PLACE_ENTS:
                     start = min([c.i for c in tok.children if c.dep_ == "compound"] + [tok.i])
                     candidates.append((start, tok.i + 1))
+        # the entity each token belongs to, for telling a place from part of a person's name
+        ent_spans = {i: (e.start, e.end) for e in doc.ents for i in range(e.start, e.end)}
         # Longest first; a place never overlaps an actor name ("Panjshiris" are people).
         candidates.sort(key=lambda se: (-(se[1] - se[0]), se[0]))
         taken: set[int] = set()
@@ -350,6 +352,9 @@ class Extractor:
         for start, end in candidates:
             if any(i in taken or i in actor_tokens for i in range(start, end)):
                 continue
+            if any(doc[i].ent_type_ == "PERSON" and not (ent_spans.get(i) == (start, end))
+                   for i in range(start, end)) and not any(doc[i].ent_type_ in ("GPE", "LOC") for i in range(start, end)):
+                continue  # "Hassan Sheikh Mohamud" holds no town called Sheikh
             span = doc[start:end]
             if not span.text[:1].isupper() or _is_dateline(doc, start, end):
                 continue
