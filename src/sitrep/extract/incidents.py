@@ -244,7 +244,9 @@ def _fold(inc: _Incident, lexicon: ActorLexicon, story: DateRange | None = None)
     typed = [m for m in members if m.event_type]
     lead = typed[0] if typed else members[0]
     if typed:
-        counts = collections.Counter((m.event_type, m.sub_event_type) for m in typed)
+        # statements and announcements folded in as detail do not type the incident
+        voters = [m for m in typed if _is_incident_type(m)] or typed
+        counts = collections.Counter((m.event_type, m.sub_event_type) for m in voters)
         # the lead's type unless the other members agree on another one
         first = (lead.event_type, lead.sub_event_type)
         event_type, sub = max(counts, key=lambda k: (counts[k] + (0.5 if k == first else 0),

@@ -9,8 +9,10 @@ import collections
 import dataclasses
 import datetime as dt
 import functools
+import json
 import logging
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Iterator, Sequence
 
 from spacy.language import Language
@@ -785,6 +787,8 @@ def _date_role(tok, anchors: dict) -> tuple[str, "_Unit | None"]:
             return "event", anchors[tok.i]
         if tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in verbs:
             return "statement", None
+        if _war_began(tok):
+            return "other", None  # "The conflict ... began in April 2023": the war's start, no event's
         if tok.head.i == tok.i:
             return "event", None
         if tok.dep_ in _MODIFIER_DEPS and tok.head.i not in anchors:
@@ -796,6 +800,20 @@ def _date_role(tok, anchors: dict) -> tuple[str, "_Unit | None"]:
         tok = tok.head
         hops += 1
     return "event", None
+
+
+def _war_began(tok) -> bool:
+    """The verb tells when a war or conflict began ("the war erupted in April 2023")."""
+    cues = _history_cues()
+    if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in cues["war_start_verbs"]:
+        return False
+    return any(c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in cues["war_nouns"] for c in tok.children)
+
+
+@functools.lru_cache(maxsize=1)
+def _history_cues() -> dict[str, frozenset[str]]:
+    data = json.loads(resources.files("sitrep.data").joinpath("history.json").read_text(encoding="utf-8"))
+    return {"war_start_verbs": frozenset(data["war_start_verbs"]), "war_nouns": frozenset(data["war_nouns"])}
 
 
 def _is_dateline(doc: Doc, start: int, end: int) -> bool:
