@@ -175,7 +175,7 @@ def _families(actors: set[str], lexicon: ActorLexicon) -> set[str]:
     return {name for a in actors for name in lexicon.family(a)}
 
 
-def _stands_alone(m: Mention, incidents: list[_Incident]) -> bool:
+def _stands_alone(m: Mention, incidents: list[_Incident], *, elsewhere: bool = False) -> bool:
     """A mention that fits no incident of the article is one of its own when it is an incident
     (a violent act, a change of territory, or people killed) with a party to it, and says when or
     where in its own words; the first incident of an article (its lead) needs no more than who,
@@ -190,14 +190,15 @@ def _stands_alone(m: Mention, incidents: list[_Incident]) -> bool:
     if own_date(m):
         return True
     told = _told_date(m)
-    if _is_toll(m) and told is not None and told.time_precision == 1 and m.place is not None \
+    if told is not None and told.time_precision == 1 and m.place is not None \
             and m.place.admin2 and any(cl.n is not None for cl in m.claims):
-        # a toll told right after the sentence that gave its day and district
+        # a toll told right after the sentence that gave its day and district ("On February 21,
+        # fighters ambushed a convoy in Anaba district. A commander claimed 23 were killed.")
         return True
-    # A place alone sets a sentence apart when it tells of people hit there ("In Kharkiv, three
-    # people died") or stands in the lede; a later sentence naming another province is most
-    # often context ("the RSF has relied on drones since losing Khartoum").
-    return own_place(m) and (m.sentence_index < LEDE_SENTENCES or any(
+    # A place alone sets a sentence apart when it is a district or town told of another kind of
+    # violence than the incident it would join (`elsewhere`), when it tells of people hit there ("In Kharkiv, three people died") or stands in the lede; a later sentence naming
+    # another province is most often context ("the RSF has relied on drones since losing Khartoum").
+    return own_place(m) and (m.sentence_index < LEDE_SENTENCES or (elsewhere and m.place.geo_precision < 3) or any(
         cl.kind in ("killed", "wounded", "casualties", "captured") and cl.n is not None for cl in m.claims))
 
 
@@ -232,6 +233,11 @@ def _elsewhere(inc: _Incident, m: Mention) -> bool:
     if not (m.event_type in _GROUND_OR_REMOTE and lead.event_type in _GROUND_OR_REMOTE
             and m.event_type != lead.event_type):
         return False
+    told = _told_date(m)
+    if own_date(m) and told is not None and told.time_precision >= 3 and any(
+            d.time_precision == 1 for d in inc.window):
+        # air strikes "in February" and an ambush on February 21: two events
+        return True
     if not own_place(m) or m.place is None or not m.place.admin2:
         return False
     return all(x.place is None or x.place.admin2 != m.place.admin2 for x in inc.members)
@@ -260,6 +266,10 @@ def _fold(inc: _Incident, lexicon: ActorLexicon, story: DateRange | None = None)
                 actors.append(a)
     place, place_text = _place(inc, lead)
     dates = inc.dates
+    told = [d for d in (_told_date(m) for m in members) if d is not None]
+    if told and dates and min(d.time_precision for d in told) < min(d.time_precision for d in dates):
+        # the day the story gave ("February 21") over a month a detail names ("in February")
+        dates = told
     if dates:
         when = min(dates, key=lambda d: (d.time_precision, (d.date_max - d.date_min).days))
     elif any(_told_date(m) is not None for m in members):
@@ -323,7 +333,7 @@ def article_incidents(mentions: Sequence[Mention], lexicon: ActorLexicon) -> lis
             continue
         # a sentence of detail goes on about the incident told last that it fits
         home = next((inc for inc in reversed(incidents) if _fits(inc, m, lexicon)), None)
-        if home is not None and _elsewhere(home, m) and _stands_alone(m, incidents):
+        if home is not None and _elsewhere(home, m) and _stands_alone(m, incidents, elsewhere=True):
             home = None
         if home is not None:
             home.members.append(m)
