@@ -597,3 +597,13 @@ def test_never_raises_and_spans_are_ordered(text, published):
         if mention.range is not None:
             assert mention.range.date_min <= mention.range.date <= mention.range.date_max
             assert mention.range.time_precision in (1, 2, 3)
+
+
+@pytest.mark.parametrize(("text", "published", "lo", "hi"), [
+    ("the claim at the weekend to have seized three districts", dt.date(2022, 5, 12), dt.date(2022, 5, 7), dt.date(2022, 5, 8)),
+    ("fighting over the weekend", dt.date(2022, 5, 15), dt.date(2022, 5, 14), dt.date(2022, 5, 15)),
+    ("last weekend", dt.date(2022, 5, 15), dt.date(2022, 5, 7), dt.date(2022, 5, 8)),
+])
+def test_the_weekend(text, published, lo, hi):
+    [d] = [d for d in find_dates(text, published) if d.range is not None]
+    assert (d.range.date_min, d.range.date_max, d.range.time_precision) == (lo, hi, 2)

@@ -95,3 +95,30 @@ def test_a_town_named_only_as_a_subject_is_still_found(extractor, nlp):
     ms = mentions(extractor, nlp, "Kramatorsk began burying its dead on Saturday after the missile strike "
                                   "on 18 May that destroyed a block of flats in the city.")
     assert {m.place.admin1 for m in ms} == {"Donetsk"}
+
+
+def test_a_war_beginning_dates_no_event(extractor, nlp):
+    text = ("Shells hit a market in Omdurman, killing 15 people, residents said.\n\n"
+            "The conflict between the army and the RSF began in April 2023.\n\n"
+            "Fighting continued near the market.")
+    found = mentions(extractor, nlp, text)
+    assert found and all(m.date is None or m.date.date.year == 2022 for m in found)
+
+
+def test_a_sentence_listing_provinces_is_a_summary(extractor, nlp):
+    text = "Our monthly summary of reported fighting in Panjshir, Baghlan, Takhar and Parwan."
+    assert mentions(extractor, nlp, text) == []
+
+
+def test_a_national_adjective_names_the_state_forces(extractor, nlp):
+    [m] = [m for m in mentions(extractor, nlp, "A Turkish drone struck a car near Manbij in Aleppo province "
+                                                "on Tuesday, killing three people.") if m.event_type]
+    assert any(a.startswith("Military Forces of Turkey") for a in m.actors)
+    assert not any(c.side and c.side.startswith("Military Forces of Turkey") for c in m.claims)
+
+
+def test_a_place_across_the_border_is_not_the_event_place(extractor, nlp):
+    text = ("Gunmen attacked a village near Tame in Arauca department on Tuesday, killing four people.\n\n"
+            "Survivors fled across the border to Apure in Venezuela.")
+    found = [m for m in mentions(extractor, nlp, text) if m.event_type and not m.background]
+    assert found and all(m.place is None or m.place.iso == "CO" for m in found)

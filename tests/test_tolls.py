@@ -335,3 +335,25 @@ def test_losses_put_at_a_number_of_people(nlp):
     [toll] = find_tolls(nlp("A spokesman put the attackers' losses at 40 fighters."))
     assert (toll.kind, toll.n) == ("killed", 40)
     assert find_tolls(nlp("The company put its losses at 40 million dollars.")) == []
+
+
+# --- what counts tolls, totals and mixed fates, not one incident's dead ----------
+
+@pytest.mark.parametrize("text", [
+    "Officials gave three very different death tolls for the attack.",
+    "The war has killed more than 150,000 people since April 2023.",
+    "At least 62 policemen have been killed so far this year.",
+])
+def test_tolls_of_tolls_and_running_totals_are_no_toll(nlp, text):
+    assert _tolls(nlp, text) == []
+
+
+def test_killed_injured_or_captured_is_one_mixed_figure(nlp):
+    toll = _one(nlp, "Dozens of people were killed, injured or captured in the raid.")
+    assert toll.kind == "killed_or_wounded"
+
+
+def test_killed_and_many_more_wounded_keeps_the_dead_apart(nlp):
+    found = _tolls(nlp, "At least 32 people have been killed and many more wounded in the bombing.")
+    assert [(t.kind, t.n) for t in found if t.kind == "killed"] == [("killed", 32)]
+    assert not any(t.kind == "killed_or_wounded" for t in found)

@@ -266,6 +266,8 @@ class Extractor:
             if ent.label_ not in ("GPE", "NORP", "LOC"):
                 continue
             weight = LEDE_WEIGHT if ent.start < lede_end else 1
+            if _destination(ent.root):
+                continue  # "survivors fled to Apure in Venezuela": where people went
             hit = self.gazetteer.country_of(ent.text)
             if hit:
                 if ent.label_ == "NORP" and ent.root.head.lemma_.lower() in _NATIONAL_FORCE_NOUNS:
@@ -281,6 +283,20 @@ class Extractor:
                     # knowing the country may be another country's namesake: it counts less
                     # than the country's own name, and breaks a tie between two countries
                     counts[place.iso] += weight + 0.5
+        # Provinces and districts named after "in", "near", "at" that the tagger did not call places
+        # ("near Tame in Arauca department")
+        seen = {i for ent in doc.ents if ent.label_ in ("GPE", "NORP", "LOC") for i in range(ent.start, ent.end)}
+        for tok in doc:
+            if (tok.i in seen or tok.pos_ != "PROPN" or not tok.is_title or tok.dep_ != "pobj"
+                    or tok.head.lower_ not in _LOCATIVE_PREPS or tok.ent_type_ in _NOT_PLACE_ENTS
+                    or tok.ent_type_ == "PERSON"):
+                continue
+            start = min([c.i for c in tok.children if c.dep_ == "compound"] + [tok.i])
+            if self.gazetteer.country_of(doc[start:tok.i + 1].text):
+                continue
+            place = self.gazetteer.lookup(doc[start:tok.i + 1].text)
+            if place is not None and place.iso and place.geo_precision >= 2:
+                counts[place.iso] += (LEDE_WEIGHT if tok.i < lede_end else 1) + 0.5
         if not counts and self.options.default_country:
             return self.options.default_country
         # Each mention of an actor that fights in one country is a vote for it; a name that means
@@ -800,6 +816,25 @@ def _date_role(tok, anchors: dict) -> tuple[str, "_Unit | None"]:
         tok = tok.head
         hops += 1
     return "event", None
+
+
+# Verbs of people moving: the place they move to is a destination, not where the story happened.
+_MOVE_VERBS = frozenset({"flee", "fled", "cross", "escape", "move", "travel", "return", "head", "relocate",
+                         "evacuate", "seek", "migrate", "run", "arrive", "go", "send", "deport", "repatriate"})
+_TOWARDS = frozenset({"to", "into", "toward", "towards", "across"})
+
+
+def _destination(tok) -> bool:
+    """The token names where people went ("fled to Apure in Venezuela", "crossed into Chad")."""
+    hops = 0
+    while hops < 5 and tok.head.i != tok.i:
+        if tok.dep_ == "pobj" and tok.head.lower_ in _TOWARDS and tok.head.head.lemma_.lower() in _MOVE_VERBS:
+            return True
+        if tok.dep_ not in ("pobj", "prep", "compound", "appos", "conj"):
+            return False
+        tok = tok.head
+        hops += 1
+    return False
 
 
 def _war_began(tok) -> bool:
