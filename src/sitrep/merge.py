@@ -120,7 +120,7 @@ def _why_not(c: _Cluster, m: Mention, group: str | None, options: MergeOptions) 
         # Another outlet's report joins an event on a specific detail they share (the district,
         # or a figure) when it gives no date or place of its own, or names an armed actor the
         # event does not have.
-        vague = _vague_date(m)
+        vague = _vague_date(m) and not _week_of(c, m)
         known = _families(c.actors)
         newcomer = bool(c.actors) and any(not (_families([a]) & known) and not a.startswith("Civilians")
                                           for a in m.actors)
@@ -170,6 +170,17 @@ def _vague_date(m: Mention) -> bool:
 
 def _same_story(c: _Cluster, m: Mention, group: str | None) -> bool:
     return any(x.article_id == m.article_id for x in c.mentions) or bool(group and group in c.groups)
+
+
+def _week_of(c: _Cluster, m: Mention) -> bool:
+    """A report dated only by its week (the publication's) that holds the event's day and names
+    one of its armed actors: the week's news of that event, not an undated recollection."""
+    if m.date is None or m.date.time_precision > 2 or c.date is None or c.date.time_precision != 1:
+        return False
+    if not m.date.date_min <= c.date.date <= m.date.date_max:
+        return False
+    named = {a for a in m.actors if not a.startswith(_GENERIC_PREFIXES) and load_lexicon().inter(a) != _CIVILIAN_INTER}
+    return bool(_families(named) & _families(c.actors))
 
 
 def _shared_detail(c: _Cluster, m: Mention) -> bool:
