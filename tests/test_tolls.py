@@ -357,3 +357,12 @@ def test_killed_and_many_more_wounded_keeps_the_dead_apart(nlp):
     found = _tolls(nlp, "At least 32 people have been killed and many more wounded in the bombing.")
     assert [(t.kind, t.n) for t in found if t.kind == "killed"] == [("killed", 32)]
     assert not any(t.kind == "killed_or_wounded" for t in found)
+
+
+@pytest.mark.parametrize("text", [
+    "In attacks since April, the ADF has murdered at least 370 civilians.",
+    "In less than two weeks, more than 100 people have been killed by the group.",
+    "At least 19 people were killed on Thursday in two separate attacks.",
+])
+def test_totals_over_periods_and_several_attacks_are_no_toll(nlp, text):
+    assert _tolls(nlp, text) == []

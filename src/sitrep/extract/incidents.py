@@ -62,6 +62,9 @@ INCIDENT_TYPES = {
 # ACLED codes a strike within a battle as the battle, a bombing that killed civilians as the bombing.
 _TYPE_RANK = {"Battles": 0, "Explosions/Remote violence": 1, "Violence against civilians": 2,
               "Riots": 3, "Protests": 4, "Strategic developments": 5, "": 9}
+# The lead's type outweighs this many detail sentences that call the incident otherwise
+# ("a vehicle loaded with explosives detonated ..." then "the attack", "attacks").
+LEAD_TYPE_BONUS = 0.5
 # The headline and lede: the first sentences of an article.
 LEDE_SENTENCES = 3
 # Day-precise dates of one incident in one article may differ by this much (a night attack).
@@ -183,8 +186,9 @@ def _stands_alone(m: Mention, incidents: list[_Incident], *, elsewhere: bool = F
     if not (_is_incident_type(m) or _is_toll(m)):
         return False
     if not incidents:
-        # "combat aircraft hit a market in Ariha on Tuesday": no actor named, but where and when
-        return bool(m.actors) or (own_date(m) and own_place(m))
+        # "combat aircraft hit a market in Ariha on Tuesday": no actor named, but where and when;
+        # a summary ("19 killed in two separate attacks") leaves the lead to the first incident
+        return not _aggregate(m) and (bool(m.actors) or (own_date(m) and own_place(m)))
     if not m.actors or _aggregate(m):
         return False
     if own_date(m):
@@ -204,7 +208,7 @@ def _stands_alone(m: Mention, incidents: list[_Incident], *, elsewhere: bool = F
 
 # Words that make a plural trigger a count of many incidents ("a series of attacks", "dozens of
 # raids", "repeated clashes"): a summary, not an incident.
-_AGGREGATE = re.compile(r"\b(?:series|wave|spate|string|number|dozens|scores|hundreds|several|multiple|"
+_AGGREGATE = re.compile(r"\b(?:series|wave|spate|string|number|dozens|scores|hundreds|several|multiple|separate|"
                         r"many|numerous|repeated|frequent|countless|recurring|sporadic|a\s+spate)\b"
                         r"(?:\s+of)?(?:\s+\S+){0,2}\s*$", re.I)
 
@@ -255,7 +259,7 @@ def _fold(inc: _Incident, lexicon: ActorLexicon, story: DateRange | None = None)
         counts = collections.Counter((m.event_type, m.sub_event_type) for m in voters)
         # the lead's type unless the other members agree on another one
         first = (lead.event_type, lead.sub_event_type)
-        event_type, sub = max(counts, key=lambda k: (counts[k] + (0.5 if k == first else 0),
+        event_type, sub = max(counts, key=lambda k: (counts[k] + (LEAD_TYPE_BONUS if k == first else 0),
                                                      -_TYPE_RANK.get(k[0], 9)))
     else:
         event_type, sub = lead.event_type, lead.sub_event_type

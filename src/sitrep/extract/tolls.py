@@ -88,6 +88,8 @@ class _Lexicon:
     cumulative_preps: frozenset[str]
     cumulative_subjects: frozenset[str]
     cumulative_phrases: tuple[str, ...]
+    cumulative_incident_nouns: frozenset[str]
+    cumulative_multi_words: frozenset[str]
 
 
 def _entries(table: dict) -> dict:
@@ -136,6 +138,8 @@ def _lexicon() -> _Lexicon:
             cumulative_preps=frozenset(data["cumulative_preps"]),
             cumulative_subjects=frozenset(data["cumulative_subjects"]),
             cumulative_phrases=tuple(data["cumulative_phrases"]),
+            cumulative_incident_nouns=frozenset(data["cumulative_incident_nouns"]),
+            cumulative_multi_words=frozenset(data["cumulative_multi_words"]),
         )
     except (OSError, KeyError, TypeError, ValueError, IndexError) as err:
         raise ModelError(f"cannot read the number lexicon sitrep/data/numbers.json: {err}; fix or restore the file") from err
@@ -663,4 +667,13 @@ def _cumulative(tok: Token, lex: _Lexicon) -> bool:
         if child.dep_ in ("nsubj", "nsubjpass") and child.lemma_.lower() in lex.cumulative_subjects:
             return True
     clause = " " + " ".join(t.lower_ for t in verb.subtree) + " "
-    return any(f" {phrase} " in clause for phrase in lex.cumulative_phrases)
+    if any(f" {phrase} " in clause for phrase in lex.cumulative_phrases):
+        return True
+    for t in verb.subtree:
+        # "in attacks since April", "in two separate attacks"
+        if t.lower_ == "since" and t.dep_ == "prep" and t.head.lemma_.lower() in lex.cumulative_incident_nouns:
+            return True
+        if t.tag_ == "NNS" and t.lemma_.lower() in lex.cumulative_incident_nouns and any(
+                c.lower_ in lex.cumulative_multi_words for c in t.subtree):
+            return True
+    return False
