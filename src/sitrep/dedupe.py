@@ -15,7 +15,7 @@ from .records import CleanArticle, SyndicationGroup, content_hash
 
 LOGGER = logging.getLogger(__name__)
 
-__all__ = ["find_syndication", "paragraph_overlap", "DUPLICATE", "SHARED_PARAGRAPHS", "REWRITE"]
+__all__ = ["find_syndication", "paragraph_overlap", "connected", "DUPLICATE", "SHARED_PARAGRAPHS", "REWRITE"]
 
 # Pair kinds, as written in SyndicationGroup.pairs.
 DUPLICATE = "duplicate"
@@ -135,7 +135,7 @@ def find_syndication(articles: Sequence[CleanArticle]) -> list[SyndicationGroup]
     duplicates = _duplicate_pairs(unique)
     matches = _passage_matches(units)
     linked = _story_links(units, matches)
-    story = _stories(sorted(units), [(a, b) for a, b, _ in duplicates] + sorted(linked))
+    story = connected(sorted(units), [(a, b) for a, b, _ in duplicates] + sorted(linked))
     stock = _boilerplate(outlets, story, matches)
 
     pairs: dict[tuple[str, str], tuple[float, str]] = {}
@@ -237,8 +237,8 @@ def _story_links(units: dict[str, list[_Unit]], matches: list[tuple[_Key, _Key, 
     return linked
 
 
-def _stories(ids: list[str], links: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """Each article's story: the smallest id of its component under `links`."""
+def connected(ids: list[str], links: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Each id's component under `links` (union-find), named by its smallest id."""
     parent = {aid: aid for aid in ids}
 
     def find(x: str) -> str:
@@ -333,22 +333,10 @@ def _figures_agree(x: frozenset[str], y: frozenset[str], size: int) -> bool:
 
 
 def _components(pairs: dict[tuple[str, str], tuple[float, str]]) -> list[SyndicationGroup]:
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in pairs:
-        root_a, root_b = find(a), find(b)
-        if root_a != root_b:
-            parent[max(root_a, root_b)] = min(root_a, root_b)
+    story = connected(sorted({x for pair in pairs for x in pair}), pairs)
     members: dict[str, list[str]] = {}
-    for node in parent:
-        members.setdefault(find(node), []).append(node)
+    for node, root in story.items():
+        members.setdefault(root, []).append(node)
     groups = []
     for ids in members.values():
         ids = sorted(ids)

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from .extract.actors import load_lexicon
-from .extract.mentions import FALLBACK_TEXTS, INHERITED_PREFIX
-from .records import Claim, DateRange, Event, Mention, Place, content_hash
+from .extract.dates import FALLBACK_TEXTS
+from .extract.incidents import own_date
+from .records import EVENT_TYPE_RANK, Claim, DateRange, Event, Mention, Place, content_hash
 
 LOGGER = logging.getLogger(__name__)
 
@@ -27,8 +28,6 @@ _JOINABLE = {
     # civilians killed by a bombing or shelling: ACLED codes the explosion, a report may say "killed"
     frozenset({"Explosions/Remote violence", "Violence against civilians"}),
 }
-_TYPE_RANK = {"Battles": 0, "Explosions/Remote violence": 1, "Violence against civilians": 2,
-              "Riots": 3, "Protests": 4, "Strategic developments": 5}
 _CIVILIAN_INTER = 7
 
 
@@ -72,7 +71,7 @@ class _Cluster:
         if not self.types:
             return ""
         # The type most reports give; a battle wins a tie (ACLED codes a strike in a battle as the battle).
-        return min(self.types, key=lambda t: (-self.types[t], _TYPE_RANK.get(t, 9)))
+        return min(self.types, key=lambda t: (-self.types[t], EVENT_TYPE_RANK.get(t, 9)))
 
 
 def _narrowest(a: DateRange, b: DateRange) -> DateRange:
@@ -165,7 +164,7 @@ def _only_generic(actors) -> bool:
 def _vague_date(m: Mention) -> bool:
     """No date in the mention's own sentence: none at all, the publication date, or one from the
     story around it."""
-    return m.date is None or m.date.text in FALLBACK_TEXTS or m.date.text.startswith(INHERITED_PREFIX)
+    return not own_date(m)
 
 
 def _same_story(c: _Cluster, m: Mention, group: str | None) -> bool:

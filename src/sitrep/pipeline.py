@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 from .clean import clean_article
-from .dedupe import REWRITE, find_syndication
+from .dedupe import REWRITE, connected, find_syndication
 from .errors import ConfigError, InputError
 from .extract.dates import infer_publication_date
 from .extract.mentions import ExtractOptions, Extractor
@@ -107,21 +107,12 @@ def same_story(groups: Iterable[SyndicationGroup]) -> list[SyndicationGroup]:
     """
     stories = []
     for group in groups:
-        parent: dict[str, str] = {a: a for a in group.article_ids}
-
-        def find(a: str) -> str:
-            while parent[a] != a:
-                parent[a] = parent[parent[a]]
-                a = parent[a]
-            return a
-
-        for a, b, score, kind in group.pairs:
-            # a machine rewrite ("spun" copy) swaps the words but keeps the names and numbers
-            if score >= SAME_STORY_OVERLAP or kind == REWRITE:
-                parent[find(a)] = find(b)
+        # a machine rewrite ("spun" copy) swaps the words but keeps the names and numbers
+        story = connected(list(group.article_ids), [(a, b) for a, b, score, kind in group.pairs
+                                                     if score >= SAME_STORY_OVERLAP or kind == REWRITE])
         members: dict[str, list[str]] = {}
-        for a in group.article_ids:
-            members.setdefault(find(a), []).append(a)
+        for a, root in story.items():
+            members.setdefault(root, []).append(a)
         for ids in members.values():
             if len(ids) > 1:
                 ids = sorted(ids)

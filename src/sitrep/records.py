@@ -17,11 +17,16 @@ __all__ = [
     "content_hash",
     "EARLIEST_EVENT_DATE",
     "CLAIM_KINDS",
+    "EVENT_TYPE_RANK",
     "STANCES",
 ]
 
 # Kinds of claim kept in the claim ledger.
 CLAIM_KINDS = ("killed", "wounded", "casualties", "captured", "surrendered", "territory", "event")
+# When the reports of one event call it by different types, the more informative wins a tie:
+# ACLED codes a strike within a battle as the battle, a bombing that killed civilians as the bombing.
+EVENT_TYPE_RANK = {"Battles": 0, "Explosions/Remote violence": 1, "Violence against civilians": 2,
+                   "Riots": 3, "Protests": 4, "Strategic developments": 5}
 # Stances a source can take on a claim.
 STANCES = ("claims", "confirms", "denies", "unverified")
 # No event sitrep records is older: an earlier date is a placeholder for none (the merge stage

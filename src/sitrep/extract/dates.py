@@ -15,6 +15,11 @@ from urllib.parse import unquote
 
 from ..records import DateRange
 
+# How a mention's DateRange.text says the date was not stated in its own sentence: taken from the
+# story around it (prefix), or the publication's or a statement's (whole text).
+INHERITED_PREFIX = "context: "
+FALLBACK_TEXTS = ("publication date", "publication month", "statement date")
+
 LOGGER = logging.getLogger(__name__)
 
 __all__ = [

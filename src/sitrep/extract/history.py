@@ -14,7 +14,7 @@ from .actors import ActorLexicon
 
 LOGGER = logging.getLogger(__name__)
 
-__all__ = ["background_reason", "HISTORY_HORIZON_DAYS", "RECENT_DAYS"]
+__all__ = ["background_reason", "war_began", "HISTORY_HORIZON_DAYS", "RECENT_DAYS"]
 
 # An event that ended more than this long before the report is history whatever its framing:
 # news outlets recall events of the last few months as news ("in February ... in March")
@@ -35,7 +35,17 @@ def _cues() -> dict:
         "words": frozenset(data["framing_words"]),
         "rel_deps": frozenset(data["relative_clause_history_deps"]),
         "nominal": frozenset(data["nominal_history_triggers"]),
+        "war_start_verbs": frozenset(data["war_start_verbs"]),
+        "war_nouns": frozenset(data["war_nouns"]),
     }
+
+
+def war_began(tok: Token) -> bool:
+    """The verb tells when a war or conflict began ("the war erupted in April 2023")."""
+    cues = _cues()
+    if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in cues["war_start_verbs"]:
+        return False
+    return any(c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in cues["war_nouns"] for c in tok.children)
 
 
 def _framing(trigger: Token, sent: Span) -> str | None:

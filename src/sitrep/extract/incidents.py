@@ -25,15 +25,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from ..records import Claim, DateRange, Mention, Place
+from ..records import EVENT_TYPE_RANK, Claim, DateRange, Mention, Place
 from .actors import ActorLexicon
+from .dates import FALLBACK_TEXTS, INHERITED_PREFIX
 from .history import HISTORY_HORIZON_DAYS
 
 __all__ = ["article_incidents", "own_date", "own_place", "INCIDENT_TYPES"]
 
-# How a mention's DateRange.text says the date was not stated in its own sentence (mentions.py).
-_INHERITED_PREFIX = "context: "
-_FALLBACK_TEXTS = ("publication date", "publication month", "statement date")
 
 # Event types one incident may be told as in one article: a battle with its shelling or air
 # strikes, a bombing that killed civilians, looting or arrests in the course of a battle.
@@ -58,10 +56,6 @@ INCIDENT_TYPES = {
                                          "Looting/property destruction", "Disrupted weapons use",
                                          "Headquarters or base established"}),
 }
-# When the members of one incident disagree on its type, the most informative wins a tie:
-# ACLED codes a strike within a battle as the battle, a bombing that killed civilians as the bombing.
-_TYPE_RANK = {"Battles": 0, "Explosions/Remote violence": 1, "Violence against civilians": 2,
-              "Riots": 3, "Protests": 4, "Strategic developments": 5, "": 9}
 # The lead's type outweighs this many detail sentences that call the incident otherwise
 # ("a vehicle loaded with explosives detonated ..." then "the attack", "attacks").
 LEAD_TYPE_BONUS = 0.5
@@ -76,12 +70,12 @@ _VAGUEST_DAYS = 31
 
 def own_date(m: Mention) -> bool:
     """The mention's sentence states its date (not the story's, the publication's or a statement's)."""
-    return m.date is not None and m.date.text not in _FALLBACK_TEXTS and not m.date.text.startswith(_INHERITED_PREFIX)
+    return m.date is not None and m.date.text not in FALLBACK_TEXTS and not m.date.text.startswith(INHERITED_PREFIX)
 
 
 def _told_date(m: Mention) -> DateRange | None:
     """The date the mention's sentence states or takes from the story around it (not the publication's)."""
-    return m.date if m.date is not None and m.date.text not in _FALLBACK_TEXTS else None
+    return m.date if m.date is not None and m.date.text not in FALLBACK_TEXTS else None
 
 
 def own_place(m: Mention) -> bool:
@@ -260,7 +254,7 @@ def _fold(inc: _Incident, lexicon: ActorLexicon, story: DateRange | None = None)
         # the lead's type unless the other members agree on another one
         first = (lead.event_type, lead.sub_event_type)
         event_type, sub = max(counts, key=lambda k: (counts[k] + (LEAD_TYPE_BONUS if k == first else 0),
-                                                     -_TYPE_RANK.get(k[0], 9)))
+                                                     -EVENT_TYPE_RANK.get(k[0], 9)))
     else:
         event_type, sub = lead.event_type, lead.sub_event_type
     actors: list[str] = []
@@ -284,7 +278,7 @@ def _fold(inc: _Incident, lexicon: ActorLexicon, story: DateRange | None = None)
             # another incident of the story told without a date of its own: the story's day
             # ("Two attacks on Saturday ... In the first ... Hours later ...")
             when = DateRange(story.date, story.date_min, story.date_max, story.time_precision,
-                             _INHERITED_PREFIX + story.text.removeprefix(_INHERITED_PREFIX))
+                             INHERITED_PREFIX + story.text.removeprefix(INHERITED_PREFIX))
     claims: list[Claim] = []
     seen: set[str] = set()
     for m in members:

@@ -9,10 +9,8 @@ import collections
 import dataclasses
 import datetime as dt
 import functools
-import json
 import logging
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Iterator, Sequence
 
 from spacy.language import Language
@@ -23,8 +21,8 @@ from ..geocode import Gazetteer
 from ..records import CleanArticle, Claim, DateRange, Mention, Place
 from .actors import ActorLexicon, ActorMatcher, ActorMention, load_lexicon, looks_like_armed_group, scope_to_country
 from .claims import Attribution, find_attribution, load_cues
-from .dates import DateMention, find_dates
-from .history import HISTORY_HORIZON_DAYS, background_reason
+from .dates import FALLBACK_TEXTS, INHERITED_PREFIX, DateMention, find_dates
+from .history import HISTORY_HORIZON_DAYS, background_reason, war_began
 from .incidents import article_incidents
 from .tolls import Toll, find_tolls
 from .triggers import Trigger, find_triggers
@@ -48,9 +46,6 @@ LEDE_WEIGHT = 3
 # A sentence that names this many provinces sums up (a month's fighting, a group's claims), it
 # does not tell one incident.
 SUMMARY_PROVINCES = 3
-# How a mention's DateRange.text says the date was not stated in its own sentence.
-INHERITED_PREFIX = "context: "
-FALLBACK_TEXTS = ("publication date", "publication month", "statement date")
 _PLACE_LABELS = ("GPE", "LOC", "FAC", "ORG", "NORP")
 # Nouns after which "of X" names a place ("on the outskirts of Dori", "north of Kabul").
 _SPATIAL_NOUNS = frozenset({"outskirts", "edge", "north", "south", "east", "west", "centre", "center", "suburb",
@@ -286,15 +281,13 @@ class Extractor:
         # Provinces and districts named after "in", "near", "at" that the tagger did not call places
         # ("near Tame in Arauca department")
         seen = {i for ent in doc.ents if ent.label_ in ("GPE", "NORP", "LOC") for i in range(ent.start, ent.end)}
-        for tok in doc:
-            if (tok.i in seen or tok.pos_ != "PROPN" or not tok.is_title or tok.dep_ != "pobj"
-                    or tok.head.lower_ not in _LOCATIVE_PREPS or tok.ent_type_ in _NOT_PLACE_ENTS
-                    or tok.ent_type_ == "PERSON"):
+        for start, end in _locative_spans(doc, of_spatial=False):
+            tok = doc[end - 1]
+            if tok.i in seen or not tok.is_title or tok.ent_type_ == "PERSON":
                 continue
-            start = min([c.i for c in tok.children if c.dep_ == "compound"] + [tok.i])
-            if self.gazetteer.country_of(doc[start:tok.i + 1].text):
+            if self.gazetteer.country_of(doc[start:end].text):
                 continue
-            place = self.gazetteer.lookup(doc[start:tok.i + 1].text)
+            place = self.gazetteer.lookup(doc[start:end].text)
             if place is not None and place.iso and place.geo_precision >= 2:
                 counts[place.iso] += (LEDE_WEIGHT if tok.i < lede_end else 1) + 0.5
         if not counts and self.options.default_country:
@@ -355,12 +348,7 @@ class Extractor:
         if country:
             # A proper noun after "near", "in", "outside" ... is a place even when the tagger calls
             # it a person ("an army post near Dori"): it counts if the gazetteer knows it there.
-            for tok in doc:
-                locative = tok.head.lower_ in _LOCATIVE_PREPS or (
-                    tok.head.lower_ == "of" and tok.head.head.lemma_.lower() in _SPATIAL_NOUNS)
-                if tok.pos_ == "PROPN" and tok.dep_ == "pobj" and locative and tok.ent_type_ not in _NOT_PLACE_ENTS:
-                    start = min([c.i for c in tok.children if c.dep_ == "compound"] + [tok.i])
-                    candidates.append((start, tok.i + 1))
+            candidates.extend(_locative_spans(doc, of_spatial=True))
         # the entity each token belongs to, for telling a place from part of a person's name
         ent_spans = {i: (e.start, e.end) for e in doc.ents for i in range(e.start, e.end)}
         # Longest first; a place never overlaps an actor name ("Panjshiris" are people).
@@ -803,7 +791,7 @@ def _date_role(tok, anchors: dict) -> tuple[str, "_Unit | None"]:
             return "event", anchors[tok.i]
         if tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in verbs:
             return "statement", None
-        if _war_began(tok):
+        if war_began(tok):
             return "other", None  # "The conflict ... began in April 2023": the war's start, no event's
         if tok.head.i == tok.i:
             return "event", None
@@ -835,20 +823,6 @@ def _destination(tok) -> bool:
         tok = tok.head
         hops += 1
     return False
-
-
-def _war_began(tok) -> bool:
-    """The verb tells when a war or conflict began ("the war erupted in April 2023")."""
-    cues = _history_cues()
-    if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in cues["war_start_verbs"]:
-        return False
-    return any(c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in cues["war_nouns"] for c in tok.children)
-
-
-@functools.lru_cache(maxsize=1)
-def _history_cues() -> dict[str, frozenset[str]]:
-    data = json.loads(resources.files("sitrep.data").joinpath("history.json").read_text(encoding="utf-8"))
-    return {"war_start_verbs": frozenset(data["war_start_verbs"]), "war_nouns": frozenset(data["war_nouns"])}
 
 
 def _is_dateline(doc: Doc, start: int, end: int) -> bool:
@@ -925,6 +899,16 @@ def _is_subject(doc: Doc, actor: ActorMention, anchor: int) -> bool:
         if tok.dep_ == "nsubj":
             return True
     return False
+
+
+def _locative_spans(doc: Doc, *, of_spatial: bool) -> Iterator[tuple[int, int]]:
+    """Token spans of proper nouns (with their compounds) after a locative preposition ("near
+    Dori", "in Arauca department"), and with `of_spatial` after "of" a spatial noun ("north of Goma")."""
+    for tok in doc:
+        locative = tok.head.lower_ in _LOCATIVE_PREPS or (
+            of_spatial and tok.head.lower_ == "of" and tok.head.head.lemma_.lower() in _SPATIAL_NOUNS)
+        if tok.pos_ == "PROPN" and tok.dep_ == "pobj" and locative and tok.ent_type_ not in _NOT_PLACE_ENTS:
+            yield min([c.i for c in tok.children if c.dep_ == "compound"] + [tok.i]), tok.i + 1
 
 
 def _lede_end(doc: Doc) -> int:
