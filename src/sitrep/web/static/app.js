@@ -759,21 +759,7 @@
       $("list-title").appendChild(document.createTextNode(" "));
       $("list-title").appendChild(back);
     }
-    rows.slice(0, LIST_MAX).forEach(function (ev) {
-      var sw = el("span", { className: "sw" });
-      sw.style.background = colorOf(ev.event_type);
-      var tr = el("tr", { tabindex: "0", "data-event-id": ev.event_id,
-        className: ev.event_id === state.selectedId ? "selected" : null }, [
-        el("td", { text: ev.event_date || "" }),
-        el("td", null, [sw, ev.sub_event_type || ev.event_type || "",
-          el("span", { className: "muted small block", text: (ev.actors || []).join(", ") })]),
-        el("td", { text: [ev.location, ev.admin1 !== ev.location ? ev.admin1 : null].filter(Boolean).join(", ") }),
-        el("td", { className: "num", text: fatalitiesLabel(ev) })
-      ]);
-      tr.addEventListener("click", function () { openEvent(ev.event_id); });
-      tr.addEventListener("keydown", function (e) { if (e.key === "Enter") openEvent(ev.event_id); });
-      tbody.appendChild(tr);
-    });
+    rows.slice(0, LIST_MAX).forEach(function (ev) { tbody.appendChild(eventRow(ev, true)); });
     if (rows.length > LIST_MAX) {
       tbody.appendChild(el("tr", null, [el("td", { colspan: "4", className: "muted",
         text: (rows.length - LIST_MAX) + " more not listed: narrow the filters or the period" })]));
@@ -781,6 +767,25 @@
     if (!rows.length) {
       tbody.appendChild(el("tr", null, [el("td", { colspan: "4", className: "muted", text: "No events." })]));
     }
+  }
+
+  // One row of an event list (the dated list has a date column, the undated list none); a click or
+  // Enter opens the event.
+  function eventRow(ev, withDate) {
+    var sw = el("span", { className: "sw" });
+    sw.style.background = colorOf(ev.event_type);
+    var cells = [
+      el("td", null, [sw, ev.sub_event_type || ev.event_type || "",
+        el("span", { className: "muted small block", text: (ev.actors || []).join(", ") })]),
+      el("td", { text: [ev.location, ev.admin1 !== ev.location ? ev.admin1 : null].filter(Boolean).join(", ") }),
+      el("td", { className: "num", text: fatalitiesLabel(ev) })
+    ];
+    if (withDate) cells.unshift(el("td", { text: ev.event_date || "" }));
+    var tr = el("tr", { tabindex: "0", "data-event-id": ev.event_id,
+      className: ev.event_id === state.selectedId ? "selected" : null }, cells);
+    tr.addEventListener("click", function () { openEvent(ev.event_id); });
+    tr.addEventListener("keydown", function (e) { if (e.key === "Enter") openEvent(ev.event_id); });
+    return tr;
   }
 
   // ---- undated events: listed apart, never on the timeline or the map ----------------------
@@ -796,20 +801,7 @@
     $("undated-title").textContent = "Undated (" + events.length + ")";
     var tbody = $("undated-list").querySelector("tbody");
     clear(tbody);
-    events.slice(0, LIST_MAX).forEach(function (ev) {
-      var sw = el("span", { className: "sw" });
-      sw.style.background = colorOf(ev.event_type);
-      var tr = el("tr", { tabindex: "0", "data-event-id": ev.event_id,
-        className: ev.event_id === state.selectedId ? "selected" : null }, [
-        el("td", null, [sw, ev.sub_event_type || ev.event_type || "",
-          el("span", { className: "muted small block", text: (ev.actors || []).join(", ") })]),
-        el("td", { text: [ev.location, ev.admin1 !== ev.location ? ev.admin1 : null].filter(Boolean).join(", ") }),
-        el("td", { className: "num", text: fatalitiesLabel(ev) })
-      ]);
-      tr.addEventListener("click", function () { openEvent(ev.event_id); });
-      tr.addEventListener("keydown", function (e) { if (e.key === "Enter") openEvent(ev.event_id); });
-      tbody.appendChild(tr);
-    });
+    events.slice(0, LIST_MAX).forEach(function (ev) { tbody.appendChild(eventRow(ev, false)); });
     if (events.length > LIST_MAX) {
       tbody.appendChild(el("tr", null, [el("td", { colspan: "3", className: "muted",
         text: (events.length - LIST_MAX) + " more not listed: narrow the filters" })]));
