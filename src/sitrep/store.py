@@ -5,6 +5,10 @@ import collections
 import datetime as dt
 import json
 import logging
+import os
+import sqlite3
+import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Literal, Sequence, get_args
@@ -13,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from . import install_hint
 from .errors import ConfigError, StoreError
 from .records import EARLIEST_EVENT_DATE, Article, Claim, DateRange, Event, Mention, Place, content_hash
 
@@ -27,11 +32,18 @@ IN_CHUNK = 500
 INSERT_CHUNK = 1000
 # Length of the fingerprint that tells an unchanged event from a changed one (hex digits).
 FINGERPRINT_LENGTH = 32
-# PostgreSQL advisory lock keys (any two 64-bit numbers sitrep alone uses): writes, whole runs,
-# migrations. Several processes may write one ledger at once; these make them take turns.
-PG_WRITE_LOCK = 0x5174_7265_7001
-PG_RUN_LOCK = 0x5174_7265_7002
+# PostgreSQL advisory lock keys (64-bit numbers sitrep alone uses): the writers' lock (runs, API
+# ingest, retractions, corrections) and migrations. Several processes may write one ledger; these
+# make them take turns.
+PG_WRITE_LOCK = 0x5174_7265_7002
 PG_MIGRATE_LOCK = 0x5174_7265_7003
+# How long a writer waits for another to finish before giving up (seconds): a run over a few
+# thousand reports holds the ledger for some minutes; SITREP_LOCK_TIMEOUT changes it.
+DEFAULT_LOCK_TIMEOUT = 1800.0
+# How long a statement waits on SQLite's file lock otherwise (seconds; Python's sqlite3 default).
+SQLITE_BUSY_TIMEOUT = 5.0
+# SQLite errors that mean "another connection holds the lock".
+_SQLITE_BUSY = ("database is locked", "database is busy")
 
 Migration = tuple[str, Callable[[Connection], None]]
 # Which events a read returns by date: only dated ones, all, or only the undated ones.
@@ -344,18 +356,31 @@ class Store:
     """The sitrep database: open (and migrate) with `Store(path_or_url)`, use as a context manager.
 
     A plain path is a SQLite file (its directory is created); a URL (`postgresql://...`) is used as
-    is. Writes are one transaction each: a failed write leaves what was stored before.
+    is. With `create=False` (the read commands) a ledger that does not exist yet is an error, never
+    created. A ledger written by a newer sitrep, or a database of another application, is refused.
+
+    Every write takes the writers' lock (`exclusive()`): on SQLite a write transaction begun with
+    BEGIN IMMEDIATE, on PostgreSQL an advisory lock. A second writer waits (up to `lock_timeout`
+    seconds, with a message) and then fails with a StoreError; a failed write leaves what was
+    stored before.
     """
 
-    def __init__(self, url_or_path: str | Path, *, migrations: Sequence[Migration] = MIGRATIONS) -> None:
+    def __init__(self, url_or_path: str | Path, *, migrations: Sequence[Migration] = MIGRATIONS,
+                 create: bool = True, lock_timeout: float | None = None) -> None:
         try:
             self.url = sqlalchemy_url(url_or_path)
         except (SQLAlchemyError, ValueError) as err:
             raise StoreError(f"{url_or_path}: not a database path or URL ({err}); give a file path "
                              f"such as sitrep.db or a URL such as postgresql://user@host/db") from err
         self.name = self.url.render_as_string(hide_password=True)
+        self.lock_timeout = _lock_timeout() if lock_timeout is None else lock_timeout
         self._closed = False
-        self._make_parent_dir()
+        self._held = threading.local()  # .conn: the connection of the write this thread holds
+        if create:
+            self._make_parent_dir()
+        elif self._sqlite_file() is not None and not Path(self._sqlite_file()).expanduser().is_file():
+            raise StoreError(f"{self.name}: no ledger there (the file does not exist); check --db, or "
+                             f"create one with `sitrep run REPORTS --db {url_or_path}`")
         try:
             self.engine: Engine = sa.create_engine(self.url)
         except (SQLAlchemyError, ImportError) as err:
@@ -364,7 +389,7 @@ class Store:
         if self.engine.dialect.name == "sqlite":
             _sqlite_setup(self.engine)
         try:
-            self.applied: tuple[str, ...] = self._migrate(migrations)
+            self.applied: tuple[str, ...] = self._migrate(migrations, create=create)
         except StoreError:
             self.close()
             raise
@@ -386,11 +411,18 @@ class Store:
             self.engine.dispose()
             self._closed = True
 
-    def _make_parent_dir(self) -> None:
+    def _sqlite_file(self) -> str | None:
+        """The SQLite file's path, or None (another database, or SQLite in memory)."""
         if self.url.get_backend_name() != "sqlite":
-            return
+            return None
         database = self.url.database
         if not database or database == ":memory:" or database.startswith("file:"):
+            return None
+        return database
+
+    def _make_parent_dir(self) -> None:
+        database = self._sqlite_file()
+        if database is None:
             return
         try:
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
@@ -406,80 +438,137 @@ class Store:
             yield
         except SQLAlchemyError as err:
             detail = getattr(err, "orig", None) or err
-            raise StoreError(f"{self.name}: cannot {action} ({type(detail).__name__}: "
-                             f"{str(detail).splitlines()[0] if str(detail) else ''}); {hint}") from err
+            text = str(detail).splitlines()[0] if str(detail) else ""
+            raise StoreError(f"{self.name}: cannot {action} ({type(detail).__name__}: {text}); "
+                             f"{_sqlite_hint(text) or hint}") from err
 
     @contextmanager
     def _write(self, action: str) -> Iterator[Connection]:
-        with self._guard(action, "nothing was changed; check that the database is writable, "
-                                 "has space and is not locked by another process, then run again"):
-            with self.engine.begin() as conn:
-                if conn.dialect.name == "postgresql":
-                    # Several writers: each write transaction waits for the ledger's lock, so that
-                    # what it reads (rows to update, events to replace) includes every earlier
-                    # write, committed; no two runs insert the same event or article.
-                    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_WRITE_LOCK})
-                yield conn
+        """A connection in a write transaction holding the writers' lock (the held one, if any)."""
+        with self.exclusive(action):
+            yield self._held.conn
 
     @contextmanager
-    def exclusive(self) -> Iterator[None]:
-        """Hold the ledger for a whole read-extract-write run (PostgreSQL; SQLite: no-op).
+    def exclusive(self, action: str = "write the ledger") -> Iterator[None]:
+        """Hold the writers' lock from the first read to the commit, in one transaction.
 
-        Two runs over overlapping inputs then take turns: the second sees the first's articles
-        and events, rather than replacing events it computed without them.
+        Every read and write of this store in this thread inside the block goes through that
+        transaction; it commits when the block ends and rolls back when it raises. Two runs (or
+        a run and an API ingest, a retraction, a correction) thus take turns: the second reads
+        the first's articles and events, so concurrent runs give the ledger of the same runs
+        one after the other. Nested blocks share the outer one.
         """
-        if self.engine.dialect.name != "postgresql":
+        if getattr(self._held, "conn", None) is not None:
             yield
             return
-        with self._guard("lock the ledger", "check that the server is reachable"), self.engine.connect() as conn:
-            conn.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": PG_RUN_LOCK})
-            conn.commit()
+        hint = "nothing was changed; check that the database is writable and has space, then run again"
+        with self._guard(action, hint), self.engine.connect() as conn:
+            self._lock(conn)
+            self._held.conn = conn
             try:
-                yield
+                with conn.begin() if not conn.in_transaction() else conn.get_transaction():
+                    yield
             finally:
-                conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": PG_RUN_LOCK})
-                conn.commit()
+                self._held.conn = None
+
+    def _lock(self, conn: Connection) -> None:
+        """Begin `conn`'s transaction holding the writers' lock; wait for another writer, then fail."""
+        if conn.dialect.name == "sqlite":
+            _sqlite_begin_immediate(conn, self.name, self.lock_timeout)
+            return
+        conn.begin()
+        if conn.dialect.name != "postgresql":
+            return
+        if conn.execute(sa.text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": PG_WRITE_LOCK}).scalar():
+            return
+        LOGGER.warning("%s: another sitrep process is writing the ledger; waiting for it (up to %.0f s)",
+                       self.name, self.lock_timeout)
+        conn.execute(sa.text(f"SET LOCAL lock_timeout = '{int(self.lock_timeout * 1000)}ms'"))
+        try:
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_WRITE_LOCK})
+        except sa.exc.OperationalError as err:
+            raise StoreError(_busy_message(self.name, self.lock_timeout)) from err
+        conn.execute(sa.text("SET LOCAL lock_timeout = 0"))
 
     @contextmanager
     def _read(self, action: str) -> Iterator[Connection]:
+        held = getattr(self._held, "conn", None)
+        if held is not None:  # inside a write: read what it has written so far
+            with self._guard(action, "check that it is a sitrep database and is reachable"):
+                yield held
+            return
         with self._guard(action, "check that it is a sitrep database and is reachable"):
             with self.engine.connect() as conn:
                 yield conn
 
     # -- migrations --------------------------------------------------------------
 
-    def _migrate(self, migrations: Sequence[Migration]) -> tuple[str, ...]:
+    def _migrate(self, migrations: Sequence[Migration], *, create: bool) -> tuple[str, ...]:
         names = [name for name, _ in migrations]
         if len(set(names)) != len(names):
             raise StoreError(f"{self.name}: migration names must be unique, got {names}")
-        hint = ("check the path or URL, that the directory is writable and the server is running; "
-                "a failed migration was rolled back and will run again on the next open")
+        with self._guard("open the database", "check the path or URL and that the server is running"):
+            with self.engine.connect() as conn:
+                done = self._check_ledger(conn, names, create=create)
+        if done is not None and set(names) <= done:
+            return ()  # nothing to do: a read-only ledger opens too
+        hint = ("check that the directory is writable and the server is running; a failed migration "
+                "was rolled back and will run again on the next open")
         with self._guard("open and migrate the database", hint), self._migration_lock():
-            with self.engine.begin() as conn:
+            with self._migration_transaction(None) as conn:
+                self._check_ledger(conn, names, create=create)
                 SCHEMA_MIGRATIONS.create(conn, checkfirst=True)
-                done = set(conn.execute(sa.select(SCHEMA_MIGRATIONS.c.name)).scalars())
-            unknown = done - set(names)
-            if unknown:
-                LOGGER.warning("%s: migrations %s are not known to this version of sitrep",
-                               self.name, sorted(unknown))
             applied = []
             for name, migrate in migrations:
-                if name in done:
-                    continue
                 with self._migration_transaction(name) as conn:
+                    # checked inside the locked transaction: another process may have just run it
+                    if conn.execute(sa.select(SCHEMA_MIGRATIONS.c.name)
+                                    .where(SCHEMA_MIGRATIONS.c.name == name)).first() is not None:
+                        continue
                     migrate(conn)
                     conn.execute(sa.insert(SCHEMA_MIGRATIONS).values(name=name, applied_at=_utcnow()))
                 LOGGER.info("%s: applied migration %s", self.name, name)
                 applied.append(name)
         return tuple(applied)
 
+    def _check_ledger(self, conn: Connection, names: Sequence[str], *, create: bool) -> set[str] | None:
+        """The migrations applied to the database (None: a new one); StoreError when it is not a
+        sitrep ledger, was written by a newer sitrep, or (with create=False) does not exist."""
+        tables = set(sa.inspect(conn).get_table_names())
+        if SCHEMA_MIGRATIONS.name not in tables:
+            ours = {t.name for t in METADATA.sorted_tables}
+            foreign = sorted(tables) if conn.dialect.name == "sqlite" else sorted(tables & ours)
+            if foreign:
+                raise StoreError(f"{self.name}: not a sitrep ledger (it holds the tables "
+                                 f"{', '.join(foreign[:8])}{', ...' if len(foreign) > 8 else ''} and no "
+                                 f"schema_migrations); give the path of a sitrep ledger or a new file")
+            if not create:
+                raise StoreError(f"{self.name}: no sitrep ledger there (the database is empty); check "
+                                 f"--db, or create one with `sitrep run REPORTS --db ...`")
+            return None
+        columns = {c["name"] for c in sa.inspect(conn).get_columns(SCHEMA_MIGRATIONS.name)}
+        if columns != {"name", "applied_at"}:
+            raise StoreError(f"{self.name}: not a sitrep ledger (its schema_migrations table has the "
+                             f"columns {', '.join(sorted(columns))}); give the path of a sitrep ledger")
+        done = set(conn.execute(sa.select(SCHEMA_MIGRATIONS.c.name)).scalars())
+        unknown = sorted(done - set(names))
+        if unknown and names and names[0] not in done:
+            raise StoreError(f"{self.name}: not a sitrep ledger (its migrations are {', '.join(unknown[:5])}); "
+                             f"give the path of a sitrep ledger")
+        if unknown:
+            raise StoreError(f"{self.name}: written by a newer version of sitrep (migrations "
+                             f"{', '.join(unknown)} are unknown to sitrep {_version()}); upgrade sitrep "
+                             f"to open it, so that nothing it stores is lost")
+        return done
+
     @contextmanager
-    def _migration_transaction(self, name: str) -> Iterator[Connection]:
-        """One migration's transaction; on SQLite with foreign keys off, checked before it commits.
+    def _migration_transaction(self, name: str | None) -> Iterator[Connection]:
+        """One migration's transaction, holding the writers' lock on SQLite; there, with foreign
+        keys off, checked before it commits.
 
         SQLite rebuilds a table by copy, drop and rename (sqlite.org/lang_altertable.html), which
         foreign keys would refuse; the pragma has no effect inside a transaction, so it is set
-        on the driver's connection before SQLAlchemy begins one.
+        on the driver's connection before the transaction begins.
         """
         if self.engine.dialect.name != "sqlite":
             with self.engine.begin() as conn:
@@ -489,6 +578,7 @@ class Store:
             driver = conn.connection.dbapi_connection
             driver.execute("PRAGMA foreign_keys=OFF")
             try:
+                _sqlite_begin_immediate(conn, self.name, self.lock_timeout)
                 with conn.begin():
                     yield conn
                     broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
@@ -761,7 +851,68 @@ def _sqlite_setup(engine: Engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN")
+        if not conn.connection.dbapi_connection.in_transaction:  # else begun IMMEDIATE by Store._lock
+            conn.exec_driver_sql("BEGIN")
+
+
+def _sqlite_begin_immediate(conn: Connection, name: str, timeout: float) -> None:
+    """BEGIN IMMEDIATE on the driver's connection: SQLite's write lock, taken now rather than at the
+    first write, so that what the transaction reads is not changed by another writer before it
+    commits. When another connection holds it: a message, then wait up to `timeout` seconds."""
+    driver = conn.connection.dbapi_connection
+    try:
+        for waiting in (False, True):
+            driver.execute(f"PRAGMA busy_timeout={int((timeout if waiting else 0) * 1000)}")
+            try:
+                driver.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as err:
+                if not str(err).startswith(_SQLITE_BUSY):
+                    raise sa.exc.OperationalError("BEGIN IMMEDIATE", None, err) from err
+                if waiting:
+                    raise StoreError(_busy_message(name, timeout)) from err
+                LOGGER.warning("%s: another sitrep process is writing the ledger; waiting for it "
+                               "(up to %.0f s)", name, timeout)
+    finally:
+        driver.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT * 1000)}")
+
+
+def _busy_message(name: str, timeout: float) -> str:
+    return (f"{name}: another sitrep process held the ledger's write lock for more than {timeout:.0f} s; "
+            f"nothing was changed; run again when it has finished (SITREP_LOCK_TIMEOUT sets the wait)")
+
+
+def _sqlite_hint(detail: str) -> str | None:
+    """What to do about a SQLite error that says what is wrong with the file itself."""
+    text = detail.lower()
+    if "file is not a database" in text or "malformed" in text:
+        return "the file is not a SQLite database or is damaged; give the path of a sitrep ledger or restore a backup"
+    if "readonly" in text or "read-only" in text:
+        return "the file or its folder is read-only; nothing was changed; choose a writable path or fix its permissions"
+    if "unable to open database file" in text:
+        return "the file cannot be opened (a missing folder or no permission); check the path and its permissions"
+    if "disk is full" in text or "disk i/o" in text:
+        return "the disk is full or failing; nothing was changed; free space, then run again"
+    return None
+
+
+def _lock_timeout() -> float:
+    raw = os.environ.get("SITREP_LOCK_TIMEOUT", "").strip()
+    if not raw:
+        return DEFAULT_LOCK_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError as err:
+        raise ConfigError(f"SITREP_LOCK_TIMEOUT={raw!r} is not a number of seconds") from err
+    if value < 0:
+        raise ConfigError(f"SITREP_LOCK_TIMEOUT must not be negative, got {raw}")
+    return value
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
 
 
 # --- records <-> rows ------------------------------------------------------------------

@@ -26,8 +26,8 @@ RECORD_ID_LENGTH = 16
 # Characters kept from an uploaded file's name (it becomes the article id of a .txt upload).
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
-# One ingest at a time per process: each run re-merges every stored mention, so two runs at
-# once would each miss the other's articles.
+# One ingest at a time per process (threads wait here rather than on the database's lock); across
+# processes the store's writers' lock (Store.exclusive) makes ingests and runs take turns.
 _INGEST_LOCK = threading.Lock()
 
 
@@ -86,7 +86,9 @@ def run_articles(articles: Sequence[Article], *, options: Options, store: Store 
         own = store is None
         store = store if store is not None else Store(options.db)
         try:
-            return _run(articles, store, options, errors, gazetteer)
+            # the writers' lock, as `sitrep run` takes it: an ingest and a run take turns
+            with store.exclusive("ingest reports"):
+                return _run(articles, store, options, errors, gazetteer)
         finally:
             if own:
                 store.close()
