@@ -6,4 +6,12 @@ import logging
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __version__ = "0.1.0"
-__all__ = ["__version__"]
+# The distribution's name on PyPI ("sitrep" there is an unrelated package); the import package
+# and the command are `sitrep`.
+DISTRIBUTION = "sitrep-ledger"
+__all__ = ["__version__", "DISTRIBUTION", "install_hint"]
+
+
+def install_hint(extra: str) -> str:
+    """The command that installs one of sitrep's extras ("dask", "postgres"), from PyPI or a checkout."""
+    return f"pip install '{DISTRIBUTION}[{extra}]' (in a checkout: pip install -e '.[{extra}]')"
