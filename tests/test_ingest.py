@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sitrep.errors import FormatError, InputError
-from sitrep.ingest import read_article_records, read_articles
+from sitrep.ingest import read_article_records, read_articles, record_id
 
 BODY = ("Gunmen attacked a checkpoint outside the fictional town of Marrowby on Tuesday, "
         "officials said.\n\nTwo guards were wounded in the attack, according to a local official.")
@@ -151,7 +151,9 @@ def test_jsonl_fields_defaults_and_dates(tmp_path):
     errors: list[InputError] = []
     arts = _read(path, errors=errors)
     assert errors == []
-    assert [art.id for art in arts] == ["x1", "feed-2", "feed-3", "17"]
+    # a record without an id is named by its file and text, never by its line
+    assert [art.id for art in arts] == ["x1", record_id("feed", "Month-only date."),
+                                        record_id("feed", "Datetime with zone."), "17"]
     first = arts[0]
     assert (first.url, first.outlet, first.title) == ("https://example.org/a", "Northern Post", "Checkpoint attacked")
     assert (first.published, first.published_precision) == (dt.date(2022, 4, 6), 1)
@@ -228,7 +230,7 @@ def test_csv_reads_rows_with_quoted_multiline_text(tmp_path):
     assert errors == []
     assert arts[0].id == "r1" and arts[0].text == "Line one, with a comma.\n\nSecond paragraph."
     assert arts[0].outlet == "Northern Post" and arts[0].published == dt.date(2022, 4, 6)
-    assert arts[1].id == "feed-5" and arts[1].outlet is None and arts[1].published_precision == 3
+    assert arts[1].id == record_id("feed", "Short text") and arts[1].outlet is None and arts[1].published_precision == 3
 
 
 def test_csv_without_text_column(tmp_path):
@@ -297,5 +299,6 @@ def test_read_article_records(tmp_path):
     arts = list(read_article_records(
         [{"text": "From the API.", "published": "2022-02"}, {"title": "no text"}, "junk"],
         "api", errors=errors))
-    assert [(art.id, art.source, art.published_precision) for art in arts] == [("api-1", "api:1", 3)]
+    assert [(art.id, art.source, art.published_precision) for art in arts] == [
+        (record_id("api", "From the API."), "api:1", 3)]
     assert [err.line for err in errors] == [2, 3]

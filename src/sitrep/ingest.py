@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import datetime as dt
 import functools
 import io
@@ -15,11 +16,12 @@ from pathlib import Path
 from typing import AnyStr
 
 from .errors import FormatError, InputError
-from .records import Article
+from .records import EARLIEST_EVENT_DATE, Article, content_hash
 
 LOGGER = logging.getLogger(__name__)
 
-__all__ = ["read_articles", "read_article_records", "SUFFIXES", "MAX_ARTICLE_CHARS", "MAX_RECORD_BYTES"]
+__all__ = ["read_articles", "read_article_records", "unique_ids", "record_id", "SUFFIXES", "MAX_ARTICLE_CHARS",
+           "MAX_RECORD_BYTES"]
 
 # File suffixes read, by format.
 TEXT_SUFFIXES = (".txt",)
@@ -61,6 +63,13 @@ DAY_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 MONTH_DATE = re.compile(r"^(\d{4})-(\d{1,2})$")
 PRECISION_DAY = 1
 PRECISION_MONTH = 3
+
+# Hex digits of the content hash that names a record given without an id (`{file stem}-{hash}`):
+# from its text, not its line, so a record added above it leaves its id alone.
+RECORD_ID_HASH = 12
+# Publication dates later than this many days after today are typing errors (a time zone ahead
+# is one day at most).
+MAX_DAYS_AHEAD = 2
 
 # Fields of a JSONL object or CSV row; `text` is the only one required.
 FIELDS = ("id", "url", "outlet", "title", "published", "text")
@@ -124,8 +133,8 @@ def read_article_records(records: Iterable[dict], source: str, *,
                          errors: list[InputError] | None = None) -> Iterator[Article]:
     """Articles from dicts with keys id, url, outlet, title, published, text (API use).
 
-    Record n (from 1) gets the id `{source}-{n}` when it has none; a record without text is
-    reported in `errors` and skipped.
+    A record without an id gets `{source}-{hash of its text}` (`record_id`); a record without
+    text is reported in `errors` and skipped.
     """
     sink = errors if errors is not None else []
     for number, record in enumerate(records, start=1):
@@ -136,8 +145,59 @@ def read_article_records(records: Iterable[dict], source: str, *,
 
 # --- files ------------------------------------------------------------------
 
+def unique_ids(articles: Iterable[Article], *,
+               errors: list[InputError] | None = None) -> tuple[list[Article], list[Article]]:
+    """Articles with one record per id, and the earlier versions the later ones replaced.
+
+    Records sharing an id are reported in `errors`. From the same file (a record sent twice), the
+    later replaces the earlier, which is kept as a revision; from different files, both are kept,
+    the later under `{id}~{hash of its text}`. The same text twice is one article.
+    """
+    sink = errors if errors is not None else []
+    kept: dict[str, Article] = {}
+    revisions: list[Article] = []
+    for article in articles:
+        first = kept.get(article.id)
+        if first is None:
+            kept[article.id] = article
+            continue
+        if first.text == article.text:
+            kept[article.id] = article if _file(first) == _file(article) else first
+            continue
+        if _file(first) == _file(article):
+            _report(sink, InputError(article.source or article.id, f"repeats the id {article.id!r} of "
+                                     f"{first.source} with another text; kept the later as the article "
+                                     "and the earlier as its revision"))
+            revisions.append(first)
+            kept[article.id] = article
+            continue
+        renamed = dataclasses.replace(article, id=f"{article.id}~{content_hash(article.text, length=8)}")
+        _report(sink, InputError(article.source or article.id, f"has the id {article.id!r} of {first.source} "
+                                 f"(another file) with another text; kept both, this one as {renamed.id!r}"))
+        kept.setdefault(renamed.id, renamed)
+    return list(kept.values()), revisions
+
+
+def _file(article: Article) -> str:
+    """The file an article was read from (its source without the line number)."""
+    source = article.source or ""
+    head, _, line = source.rpartition(":")
+    return head if head and line.isdigit() else source
+
+
+def record_id(stem: str, text: str) -> str:
+    """The id of a record given without one: the file's stem and a hash of the text."""
+    return f"{stem}-{content_hash(text.strip(), length=RECORD_ID_HASH)}"
+
+
 def _read_file(path: Path, sink: list[InputError]) -> Iterator[Article]:
     suffix = path.suffix.lower()
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        shown = str(path).encode("utf-8", "backslashreplace").decode("ascii", "replace")
+        _report(sink, InputError(shown, "the file name is not valid UTF-8; rename the file (skipped it)"))
+        return
     try:
         if suffix in TEXT_SUFFIXES:
             article = _read_txt(path, sink)
@@ -321,7 +381,7 @@ def _article_from_record(record: object, source: str, stem: str, number: int,
         published, precision = _date_or_warn(raw_date, source, number, sink)
     raw_id = _optional_str(record.get("id"))
     return Article(
-        id=raw_id or f"{stem}-{number}",
+        id=raw_id or record_id(stem, text),
         text=_capped(text, source, number, sink),
         title=_optional_str(record.get("title")),
         url=_optional_str(record.get("url")),
@@ -400,13 +460,22 @@ def _date_or_warn(value: object, source: str, line: int | None,
     except ValueError:
         shown = repr(value) if len(repr(value)) <= 80 else repr(value)[:77] + "..."
         _report(sink, InputError(source, f"invalid publication date {shown}; kept the article "
-                                         "without a date (use YYYY-MM-DD, YYYY-MM or an ISO datetime)",
+                                         "without a date (use YYYY-MM-DD, YYYY-MM or an ISO datetime, "
+                                         f"from {EARLIEST_EVENT_DATE.year} to today)",
                                  line=line))
         return None, None
 
 
 def _parse_date(value: object) -> tuple[dt.date, int]:
-    """A date and its precision (1 = day, 3 = month); ValueError when unreadable."""
+    """A date and its precision (1 = day, 3 = month); ValueError when unreadable or out of range
+    (before EARLIEST_EVENT_DATE, or more than MAX_DAYS_AHEAD days ahead)."""
+    day, precision = _read_date(value)
+    if day < EARLIEST_EVENT_DATE or day > dt.date.today() + dt.timedelta(days=MAX_DAYS_AHEAD):
+        raise ValueError(f"out of range: {day}")
+    return day, precision
+
+
+def _read_date(value: object) -> tuple[dt.date, int]:
     if not isinstance(value, str):
         raise ValueError(f"not a string: {value!r}")
     value = value.strip()

@@ -14,7 +14,10 @@ __all__ = [
     "Claim",
     "Mention",
     "Event",
+    "Correction",
     "content_hash",
+    "CORRECTABLE",
+    "REVIEWS",
     "EARLIEST_EVENT_DATE",
     "CLAIM_KINDS",
     "EVENT_TYPE_RANK",
@@ -29,6 +32,11 @@ EVENT_TYPE_RANK = {"Battles": 0, "Explosions/Remote violence": 1, "Violence agai
                    "Riots": 3, "Protests": 4, "Strategic developments": 5}
 # Stances a source can take on a claim.
 STANCES = ("claims", "confirms", "denies", "unverified")
+# An analyst's verdicts on an event.
+REVIEWS = ("verified", "rejected")
+# The fields of an event an analyst may correct (Correction.field).
+CORRECTABLE = ("event_type", "sub_event_type", "actors", "place", "admin1", "admin2", "country", "latitude",
+               "longitude", "date", "fatalities", "review")
 # No event sitrep records is older: an earlier date is a placeholder for none (the merge stage
 # once wrote 0001-01-01 for undated events), so stores and exports treat it as undated.
 EARLIEST_EVENT_DATE = dt.date(1900, 1, 1)
@@ -206,11 +214,16 @@ class Mention:
     background: bool = False
     background_reason: str | None = None
     outlet: str | None = None
+    # Which copy of the same sentence this is (0 unless the article repeats it word for word):
+    # set by the pipeline, so that the id below never depends on where the sentence stands.
+    occurrence: int = 0
 
     @property
     def mention_id(self) -> str:
-        return content_hash(self.article_id, self.start, self.trigger, self.sub_event_type, self.stance,
-                            self.place_text, self.date.date if self.date else None)
+        """From the sentence, not its offset: an edit elsewhere in the article keeps the id (and the
+        id of the event it anchors)."""
+        return content_hash(self.article_id, self.sentence, self.trigger, self.sub_event_type, self.stance,
+                            self.place_text, self.date.date if self.date else None, self.occurrence)
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +250,7 @@ class Event:
     background: bool = False
     merge_reasons: tuple[str, ...] = field(default_factory=tuple)
     notes: str = ""
+    review: str | None = None  # an analyst's verdict: one of REVIEWS, or None (not reviewed)
 
     @property
     def article_ids(self) -> tuple[str, ...]:
@@ -246,3 +260,18 @@ class Event:
     def undated(self) -> bool:
         """No report gives a date for the event."""
         return self.date is None
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """An analyst's correction of one field of one event (or a verdict: field "review"), with a note.
+
+    `value` is the corrected value as text: a name, a date (YYYY-MM-DD), a number, actors joined
+    by "; ", or "verified" / "rejected". Corrections are applied to the merged event on every run.
+    """
+
+    event_id: str
+    field: str  # one of CORRECTABLE
+    value: str
+    note: str = ""
+    corrected_at: dt.datetime | None = None  # naive UTC; set when stored

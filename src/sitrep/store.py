@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import collections
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -19,12 +20,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from . import install_hint
 from .errors import ConfigError, StoreError
-from .records import EARLIEST_EVENT_DATE, Article, Claim, DateRange, Event, Mention, Place, content_hash
+from .records import (EARLIEST_EVENT_DATE, Article, Claim, Correction, DateRange, Event, Mention, Place,
+                      content_hash)
 
 LOGGER = logging.getLogger(__name__)
 
 __all__ = ["Store", "Migration", "MIGRATIONS", "METADATA", "Undated", "UNDATED_CHOICES", "undated_condition",
-           "sqlalchemy_url"]
+           "sqlalchemy_url", "CHANGE_KINDS"]
 
 # Ids per IN (...) list: below SQLite's oldest limit of 999 bound parameters per statement.
 IN_CHUNK = 500
@@ -101,8 +103,9 @@ ARTICLES = sa.Table(
     sa.Column("ingested_at", sa.DateTime, nullable=False),  # naive UTC
 )
 
-def _events_table(metadata: sa.MetaData, *, dates_nullable: bool) -> sa.Table:
-    # A NULL date is an undated event (migration 0004_undated_events; NOT NULL before it).
+def _events_table(metadata: sa.MetaData, *, dates_nullable: bool, review: bool = True) -> sa.Table:
+    # A NULL date is an undated event (migration 0004_undated_events; NOT NULL before it); the
+    # analyst's verdict came with 0005_living_ledger.
     return sa.Table(
         "events", metadata,
         sa.Column("event_id", sa.String, primary_key=True),
@@ -121,36 +124,44 @@ def _events_table(metadata: sa.MetaData, *, dates_nullable: bool) -> sa.Table:
         sa.Column("notes", sa.Text, nullable=False),
         sa.Column("fingerprint", sa.String(64), nullable=False),
         sa.Column("updated_at", sa.DateTime, nullable=False),  # naive UTC; kept while the event is unchanged
+        *([sa.Column("review", sa.Text)] if review else []),  # "verified", "rejected" or NULL
     )
 
 
 EVENTS = _events_table(METADATA, dates_nullable=True)
 
-MENTIONS = sa.Table(
-    "mentions", METADATA,
-    sa.Column("mention_id", sa.String, primary_key=True),
-    sa.Column("event_id", sa.String, sa.ForeignKey("events.event_id"), nullable=False),
-    sa.Column("seq", sa.Integer, nullable=False),  # position in Event.mentions
-    sa.Column("article_id", sa.String, sa.ForeignKey("articles.id"), nullable=False),
-    sa.Column("sentence_index", sa.Integer, nullable=False),
-    sa.Column("sentence", sa.Text, nullable=False),
-    sa.Column("start", sa.Integer, nullable=False),
-    sa.Column("end", sa.Integer, nullable=False),
-    sa.Column("trigger", sa.Text, nullable=False),
-    sa.Column("event_type", sa.Text, nullable=False),
-    sa.Column("sub_event_type", sa.Text, nullable=False),
-    sa.Column("actors", sa.Text, nullable=False),  # JSON list
-    *_place_columns(),
-    sa.Column("place_text", sa.Text),
-    *_date_columns(nullable=True),
-    sa.Column("stance", sa.Text, nullable=False),
-    sa.Column("claimant", sa.Text),
-    sa.Column("background", sa.Boolean, nullable=False),
-    sa.Column("background_reason", sa.Text),
-    sa.Column("outlet", sa.Text),
-    sa.Index("ix_mentions_event_id", "event_id"),
-    sa.Index("ix_mentions_article_id", "article_id"),
-)
+
+def _mentions_table(metadata: sa.MetaData, *, occurrence: bool = True) -> sa.Table:
+    # Mention.occurrence came with 0005_living_ledger.
+    return sa.Table(
+        "mentions", metadata,
+        sa.Column("mention_id", sa.String, primary_key=True),
+        sa.Column("event_id", sa.String, sa.ForeignKey("events.event_id"), nullable=False),
+        sa.Column("seq", sa.Integer, nullable=False),  # position in Event.mentions
+        sa.Column("article_id", sa.String, sa.ForeignKey("articles.id"), nullable=False),
+        sa.Column("sentence_index", sa.Integer, nullable=False),
+        sa.Column("sentence", sa.Text, nullable=False),
+        sa.Column("start", sa.Integer, nullable=False),
+        sa.Column("end", sa.Integer, nullable=False),
+        sa.Column("trigger", sa.Text, nullable=False),
+        sa.Column("event_type", sa.Text, nullable=False),
+        sa.Column("sub_event_type", sa.Text, nullable=False),
+        sa.Column("actors", sa.Text, nullable=False),  # JSON list
+        *_place_columns(),
+        sa.Column("place_text", sa.Text),
+        *_date_columns(nullable=True),
+        sa.Column("stance", sa.Text, nullable=False),
+        sa.Column("claimant", sa.Text),
+        sa.Column("background", sa.Boolean, nullable=False),
+        sa.Column("background_reason", sa.Text),
+        sa.Column("outlet", sa.Text),
+        *([sa.Column("occurrence", sa.Integer, nullable=False, server_default="0")] if occurrence else []),
+        sa.Index("ix_mentions_event_id", "event_id"),
+        sa.Index("ix_mentions_article_id", "article_id"),
+    )
+
+
+MENTIONS = _mentions_table(METADATA)
 
 # One row per claim of an event. A claim usually sits both in Event.claims and in its
 # mention's claims: one row records both places (event seq and mention_id/mention_seq).
@@ -186,7 +197,7 @@ CLAIMS = sa.Table(
 
 # One row per version of an event: written when an event first appears and whenever a later
 # report changes it (ACLED's living database: a figure revised keeps the figure it replaced).
-def _event_history_table(metadata: sa.MetaData, *, dates_nullable: bool) -> sa.Table:
+def _event_history_table(metadata: sa.MetaData, *, dates_nullable: bool, evidence: bool = True) -> sa.Table:
     return sa.Table(
         "event_history", metadata,
         sa.Column("event_id", sa.String, primary_key=True),
@@ -199,6 +210,9 @@ def _event_history_table(metadata: sa.MetaData, *, dates_nullable: bool) -> sa.T
         sa.Column("fatalities_high", sa.Integer),
         sa.Column("n_reports", sa.Integer, nullable=False),
         sa.Column("status", sa.Text, nullable=False),
+        # JSON list of the claims behind the figures, each with its sentence (0005_living_ledger)
+        *([sa.Column("evidence", sa.Text)] if evidence else []),
+        *([sa.Column("review", sa.Text)] if evidence else []),
     )
 
 
@@ -211,6 +225,53 @@ EVENT_ARTICLES = sa.Table(
     sa.Index("ix_event_articles_article_id", "article_id"),
 )
 
+# An article's earlier texts: when an edited report replaces one, the text it replaced is kept.
+ARTICLE_REVISIONS = sa.Table(
+    "article_revisions", METADATA,
+    sa.Column("article_id", sa.String, primary_key=True),
+    sa.Column("content_hash", sa.String(64), primary_key=True),
+    sa.Column("title", sa.Text),
+    sa.Column("url", sa.Text),
+    sa.Column("outlet", sa.Text),
+    sa.Column("published", sa.Date),
+    sa.Column("published_precision", sa.Integer),
+    sa.Column("source", sa.Text),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("ingested_at", sa.DateTime, nullable=False),  # when this text was first stored
+    sa.Column("replaced_at", sa.DateTime, nullable=False),  # when a later text replaced it
+)
+
+# Articles withdrawn from the ledger: kept (with their text) but contributing nothing, on every run.
+RETRACTIONS = sa.Table(
+    "retractions", METADATA,
+    sa.Column("article_id", sa.String, primary_key=True),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("retracted_at", sa.DateTime, nullable=False),
+)
+
+# The analyst's corrections, one per event and field (the latest), applied after every merge.
+CORRECTIONS = sa.Table(
+    "corrections", METADATA,
+    sa.Column("event_id", sa.String, primary_key=True),
+    sa.Column("field", sa.String(40), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("corrected_at", sa.DateTime, nullable=False),
+)
+
+# Every change to the ledger's events, in order: created, updated, deleted (with why), as ACLED
+# serves its updates and deletions; `seq` orders changes recorded in the same microsecond.
+CHANGES = sa.Table(
+    "changes", METADATA,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("changed_at", sa.DateTime, nullable=False),  # naive UTC
+    sa.Column("event_id", sa.String, nullable=False),
+    sa.Column("change", sa.String(16), nullable=False),  # one of CHANGE_KINDS
+    sa.Column("reason", sa.Text),
+    sa.Index("ix_changes_changed_at", "changed_at"),
+)
+CHANGE_KINDS = ("created", "updated", "deleted")
+
 _LEDGER_TABLES = (ARTICLES, EVENTS, MENTIONS, CLAIMS, EVENT_ARTICLES)
 
 
@@ -222,9 +283,10 @@ _LEDGER_TABLES = (ARTICLES, EVENTS, MENTIONS, CLAIMS, EVENT_ARTICLES)
 def _m0001_initial(conn: Connection) -> None:
     # The tables as first created: event dates NOT NULL until 0004_undated_events.
     first = sa.MetaData()
-    _events_table(first, dates_nullable=False)
+    _events_table(first, dates_nullable=False, review=False)
+    _mentions_table(first, occurrence=False)
     for table in _LEDGER_TABLES:
-        if table is not EVENTS:
+        if table is not EVENTS and table is not MENTIONS:
             table.to_metadata(first)
     first.create_all(conn, checkfirst=True)
 
@@ -253,14 +315,15 @@ def _m0002_event_filter_index(conn: Connection) -> None:
 
 
 def _m0003_event_history(conn: Connection) -> None:
-    _event_history_table(sa.MetaData(), dates_nullable=False).create(conn, checkfirst=True)
+    _event_history_table(sa.MetaData(), dates_nullable=False, evidence=False).create(conn, checkfirst=True)
 
 
 def _m0004_undated_events(conn: Connection) -> None:
     """Event dates may be NULL (an undated event); the old sentinel 0001-01-01 becomes NULL."""
     if conn.dialect.name == "sqlite":
-        _sqlite_rebuild(conn, _events_table(sa.MetaData(), dates_nullable=True), _SQLITE_FILTER_INDEXES)
-        _sqlite_rebuild(conn, _event_history_table(sa.MetaData(), dates_nullable=True))
+        _sqlite_rebuild(conn, _events_table(sa.MetaData(), dates_nullable=True, review=False),
+                        _SQLITE_FILTER_INDEXES)
+        _sqlite_rebuild(conn, _event_history_table(sa.MetaData(), dates_nullable=True, evidence=False))
     else:
         for column in ("date", "date_min", "date_max", "time_precision"):
             conn.exec_driver_sql(f'ALTER TABLE events ALTER COLUMN "{column}" DROP NOT NULL')
@@ -292,11 +355,23 @@ def _sqlite_rebuild(conn: Connection, table: sa.Table, indexes: Sequence[str] = 
         conn.exec_driver_sql(statement)
 
 
+def _m0005_living_ledger(conn: Connection) -> None:
+    """Revisions, retractions, corrections and the change log; an event's verdict, a mention's
+    occurrence, the evidence of each version of an event."""
+    conn.exec_driver_sql("ALTER TABLE events ADD COLUMN review TEXT")
+    conn.exec_driver_sql("ALTER TABLE mentions ADD COLUMN occurrence INTEGER NOT NULL DEFAULT 0")
+    conn.exec_driver_sql("ALTER TABLE event_history ADD COLUMN evidence TEXT")
+    conn.exec_driver_sql("ALTER TABLE event_history ADD COLUMN review TEXT")
+    for table in (ARTICLE_REVISIONS, RETRACTIONS, CORRECTIONS, CHANGES):
+        table.create(conn, checkfirst=True)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     ("0001_initial", _m0001_initial),
     ("0002_event_filter_index", _m0002_event_filter_index),
     ("0003_event_history", _m0003_event_history),
     ("0004_undated_events", _m0004_undated_events),
+    ("0005_living_ledger", _m0005_living_ledger),
 )
 
 
@@ -618,12 +693,19 @@ class Store:
             return self._save_articles(conn, articles)
 
     def save_run(self, articles: Iterable[tuple[Article, str, str | None]], events: Sequence[Event], *,
-                 scope: Iterable[str] | None = None) -> None:
+                 scope: Iterable[str] | None = None, revisions: Sequence[Article] = (),
+                 reason: str | None = None) -> None:
         """Save a run's articles and its events in ONE transaction: a run killed half-way leaves the
-        ledger as it was, never articles marked done whose events are missing."""
+        ledger as it was, never articles marked done whose events are missing.
+
+        `revisions`: earlier texts of the run's articles (a record its file sent twice), kept as
+        revisions; `reason`: why events that disappear are deleted (the change log says so).
+        """
         with self._write("save the run") as conn:
+            now = _utcnow()
+            self._save_revisions(conn, [_revision_row(a, now) for a in revisions])
             self._save_articles(conn, articles)
-            self._save_events(conn, events, articles=scope)
+            self._save_events(conn, events, articles=scope, reason=reason)
 
     def _save_articles(self, conn: Connection, articles: Iterable[tuple[Article, str, str | None]]) -> int:
         incoming: dict[str, dict] = {}
@@ -632,7 +714,7 @@ class Store:
         if not incoming:
             return 0
         now = _utcnow()
-        inserts, updates = [], []
+        inserts, updates, revisions = [], [], []
         existing: dict[str, dict] = {}
         for chunk in _chunks(sorted(incoming), IN_CHUNK):
             rows = conn.execute(sa.select(ARTICLES).where(ARTICLES.c.id.in_(chunk))).mappings()
@@ -645,10 +727,15 @@ class Store:
             same_text = old["content_hash"] == row["content_hash"]
             if same_text and all(old[k] == v for k, v in row.items()):
                 continue
+            if not same_text:
+                revisions.append({k: old[k] for k in ("title", "url", "outlet", "published", "published_precision",
+                                                      "source", "text", "content_hash", "ingested_at")}
+                                 | {"article_id": article_id, "replaced_at": now})
             updates.append({**row, "_id": article_id,
                             "ingested_at": old["ingested_at"] if same_text else now})
         for chunk in _chunks(inserts, INSERT_CHUNK):
             conn.execute(sa.insert(ARTICLES), list(chunk))
+        self._save_revisions(conn, revisions)
         if updates:
             stmt = (sa.update(ARTICLES).where(ARTICLES.c.id == sa.bindparam("_id"))
                     .values({k: sa.bindparam(k) for k in updates[0] if k not in ("_id", "id")}))
@@ -657,6 +744,22 @@ class Store:
         LOGGER.info("%s: %d articles added, %d updated, %d unchanged", self.name, len(inserts),
                     len(updates), len(incoming) - len(inserts) - len(updates))
         return len(inserts) + len(updates)
+
+    def _save_revisions(self, conn: Connection, revisions: Sequence[dict]) -> None:
+        """Keep the texts edited reports replaced (a text seen before: its replacement time moves)."""
+        for row in revisions:
+            key = ((ARTICLE_REVISIONS.c.article_id == row["article_id"])
+                   & (ARTICLE_REVISIONS.c.content_hash == row["content_hash"]))
+            if conn.execute(sa.update(ARTICLE_REVISIONS).where(key)
+                            .values(replaced_at=row["replaced_at"])).rowcount == 0:
+                conn.execute(sa.insert(ARTICLE_REVISIONS).values(row))
+
+    def article_revisions(self, article_id: str) -> list[Article]:
+        """The earlier texts of an article, oldest first (the current one is `get_article`)."""
+        with self._read("read an article's revisions") as conn:
+            rows = conn.execute(sa.select(ARTICLE_REVISIONS).where(ARTICLE_REVISIONS.c.article_id == article_id)
+                                .order_by(ARTICLE_REVISIONS.c.replaced_at)).mappings()
+            return [_article({**r, "id": r["article_id"]}) for r in rows]
 
     def load_articles(self) -> list[Article]:
         """Every stored article, by id."""
@@ -694,7 +797,7 @@ class Store:
             self._save_events(conn, events, articles=articles)
 
     def _save_events(self, conn: Connection, events: Sequence[Event], *,
-                     articles: Iterable[str] | None = None) -> None:
+                     articles: Iterable[str] | None = None, reason: str | None = None) -> None:
         events = list(events)
         cited = {m.article_id for e in events for m in e.mentions}
         scope = set(cited if articles is None else articles) | cited
@@ -731,6 +834,8 @@ class Store:
                 conn.execute(sa.delete(table).where(table.c.event_id.in_(chunk)))
         now = _utcnow()
         history = []
+        evidence = {e.event_id: [_evidence(c) for c in e.claims] for e in events}
+        self._log_changes(conn, previous, event_rows, now, reason)
         for row in event_rows:
             old = previous.get(row["event_id"])
             row["updated_at"] = old[1] if old and old[0] == row["fingerprint"] else now
@@ -742,7 +847,8 @@ class Store:
                                 "fatalities_best": row["fatalities_best"],
                                 "fatalities_high": row["fatalities_high"],
                                 "n_reports": sum(1 for r in link_rows if r["event_id"] == row["event_id"]),
-                                "status": row["status"]})
+                                "status": row["status"], "review": row["review"],
+                                "evidence": _json_rows(evidence[row["event_id"]])})
         for chunk in _chunks(sorted({h["event_id"] for h in history}), IN_CHUNK):
             # a version seen before (a figure revised, then revised back) is recorded again
             known = {(r.event_id, r.fingerprint) for r in conn.execute(
@@ -762,6 +868,69 @@ class Store:
                 conn.execute(sa.insert(table), list(chunk))
         LOGGER.info("%s: %d events replaced by %d (%d mentions, %d claims)", self.name,
                     len(previous), len(event_rows), len(mention_rows), len(claim_rows))
+
+    def _log_changes(self, conn: Connection, previous: dict[str, tuple[str, dt.datetime]],
+                     event_rows: Sequence[dict], now: dt.datetime, reason: str | None) -> None:
+        new = {r["event_id"]: r["fingerprint"] for r in event_rows}
+        rows = [{"changed_at": now, "event_id": event_id, "change": "created" if event_id not in previous
+                 else "updated", "reason": None}
+                for event_id, fingerprint in sorted(new.items())
+                if event_id not in previous or previous[event_id][0] != fingerprint]
+        rows += [{"changed_at": now, "event_id": event_id, "change": "deleted",
+                  "reason": reason or "its reports now belong to other events"}
+                 for event_id in sorted(set(previous) - set(new))]
+        for chunk in _chunks(rows, INSERT_CHUNK):
+            conn.execute(sa.insert(CHANGES), list(chunk))
+
+    def changes(self, *, since: dt.datetime | None = None, limit: int | None = None,
+                offset: int = 0) -> tuple[list[dict], int]:
+        """The ledger's changes after `since` (naive UTC; default: all), oldest first, and how many
+        there are: {seq, changed_at, event_id, change, reason} with change created, updated or
+        deleted. An event changed several times is listed each time."""
+        where = sa.true() if since is None else CHANGES.c.changed_at > since
+        with self._read("read the ledger's changes") as conn:
+            count = int(conn.execute(sa.select(sa.func.count()).select_from(CHANGES).where(where)).scalar_one())
+            stmt = sa.select(CHANGES).where(where).order_by(CHANGES.c.seq).offset(offset)
+            if limit is not None:
+                stmt = stmt.limit(limit)
+            return [dict(r) for r in conn.execute(stmt).mappings()], count
+
+    # -- retractions and corrections ---------------------------------------------------
+
+    def retract(self, article_id: str, reason: str) -> None:
+        """Record that `article_id` is retracted (pipeline.retract re-merges the ledger without it)."""
+        if not reason or not reason.strip():
+            raise StoreError(f"{self.name}: a retraction needs a reason (why the report is withdrawn)")
+        with self._write("retract an article") as conn:
+            if conn.execute(sa.select(ARTICLES.c.id).where(ARTICLES.c.id == article_id)).first() is None:
+                raise StoreError(f"{self.name}: no article {article_id!r} to retract (see GET /articles)")
+            values = {"reason": reason.strip(), "retracted_at": _utcnow()}
+            if conn.execute(sa.update(RETRACTIONS).where(RETRACTIONS.c.article_id == article_id)
+                            .values(values)).rowcount == 0:
+                conn.execute(sa.insert(RETRACTIONS).values(article_id=article_id, **values))
+
+    def retractions(self) -> dict[str, str]:
+        """Retracted article id -> the reason given."""
+        with self._read("read the retractions") as conn:
+            return {r.article_id: r.reason for r in conn.execute(sa.select(RETRACTIONS))}
+
+    def save_correction(self, correction: Correction) -> Correction:
+        """Store an analyst's correction of one field of an event (replacing an earlier one of that
+        field); returns it with its time. pipeline.correct applies it to the ledger."""
+        stored = dataclasses.replace(correction, corrected_at=_utcnow())
+        with self._write("save a correction") as conn:
+            key = (CORRECTIONS.c.event_id == stored.event_id) & (CORRECTIONS.c.field == stored.field)
+            values = {"value": stored.value, "note": stored.note, "corrected_at": stored.corrected_at}
+            if conn.execute(sa.update(CORRECTIONS).where(key).values(values)).rowcount == 0:
+                conn.execute(sa.insert(CORRECTIONS).values(event_id=stored.event_id, field=stored.field, **values))
+        return stored
+
+    def corrections(self) -> list[Correction]:
+        """Every stored correction, by event, then in the order they were made."""
+        with self._read("read the corrections") as conn:
+            rows = conn.execute(sa.select(CORRECTIONS).order_by(CORRECTIONS.c.event_id,
+                                                                CORRECTIONS.c.corrected_at, CORRECTIONS.c.field))
+            return [Correction(r.event_id, r.field, r.value, r.note, r.corrected_at) for r in rows]
 
     def event_history(self, event_id: str) -> list[dict]:
         """The versions of an event, oldest first: date, type, fatalities, reports, status, when recorded."""
@@ -917,6 +1086,24 @@ def _version() -> str:
 
 # --- records <-> rows ------------------------------------------------------------------
 
+def _evidence(c: Claim) -> dict:
+    """A claim as an event's history keeps it: the figure, who says so, and the sentence."""
+    return {"kind": c.kind, "n": c.n, "low": c.low, "high": c.high, "qualifier": c.qualifier, "side": c.side,
+            "claimant": c.claimant, "stance": c.stance, "article_id": c.article_id, "sentence": c.sentence,
+            "start": c.start, "end": c.end}
+
+
+def _json_rows(rows: Sequence[dict]) -> str:
+    return json.dumps(list(rows), ensure_ascii=False)
+
+
+def _revision_row(article: Article, now: dt.datetime) -> dict:
+    return {"article_id": article.id, "content_hash": article.content_id, "title": article.title,
+            "url": article.url, "outlet": article.outlet, "published": article.published,
+            "published_precision": article.published_precision, "source": article.source,
+            "text": article.text, "ingested_at": now, "replaced_at": now}
+
+
 def _check_unique(name: str, events: Sequence[Event]) -> None:
     seen_events: set[str] = set()
     seen_mentions: dict[str, str] = {}
@@ -987,7 +1174,7 @@ def _event_row(e: Event) -> dict:
         "fatalities_low": e.fatalities_low, "fatalities_best": e.fatalities_best,
         "fatalities_high": e.fatalities_high, "denied_by": _json(e.denied_by), "status": e.status,
         "background": e.background, "merge_reasons": _json(e.merge_reasons), "notes": e.notes,
-        "fingerprint": _fingerprint(e),
+        "fingerprint": _fingerprint(e), "review": e.review,
     }
 
 
@@ -998,6 +1185,7 @@ def _event(r, mentions: tuple[Mention, ...], claims: tuple[Claim, ...]) -> Event
         fatalities_low=r["fatalities_low"], fatalities_best=r["fatalities_best"],
         fatalities_high=r["fatalities_high"], denied_by=_tuple(r["denied_by"]), status=r["status"],
         background=bool(r["background"]), merge_reasons=_tuple(r["merge_reasons"]), notes=r["notes"],
+        review=r["review"],
     )
 
 
@@ -1008,7 +1196,7 @@ def _mention_row(event_id: str, seq: int, m: Mention) -> dict:
         "trigger": m.trigger, "event_type": m.event_type, "sub_event_type": m.sub_event_type,
         "actors": _json(m.actors), **_place_row(m.place), "place_text": m.place_text, **_date_row(m.date),
         "stance": m.stance, "claimant": m.claimant, "background": m.background,
-        "background_reason": m.background_reason, "outlet": m.outlet,
+        "background_reason": m.background_reason, "outlet": m.outlet, "occurrence": m.occurrence,
     }
 
 
@@ -1019,6 +1207,7 @@ def _mention(r, claims: tuple[Claim, ...]) -> Mention:  # noqa: ANN001
         sub_event_type=r["sub_event_type"], actors=_tuple(r["actors"]), place=_place(r),
         place_text=r["place_text"], date=_date(r), claims=claims, stance=r["stance"], claimant=r["claimant"],
         background=bool(r["background"]), background_reason=r["background_reason"], outlet=r["outlet"],
+        occurrence=r["occurrence"] or 0,
     )
 
 
