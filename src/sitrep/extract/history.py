@@ -37,15 +37,30 @@ def _cues() -> dict:
         "nominal": frozenset(data["nominal_history_triggers"]),
         "war_start_verbs": frozenset(data["war_start_verbs"]),
         "war_nouns": frozenset(data["war_nouns"]),
+        "into_verbs": frozenset(data["war_into_verbs"]),
+        "into_nouns": frozenset(data["war_into_nouns"]),
+        "take_up": frozenset(data["war_take_up"]),
     }
 
 
 def war_began(tok: Token) -> bool:
     """The verb tells when a war or conflict began ("the war erupted in April 2023")."""
     cues = _cues()
-    if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in cues["war_start_verbs"]:
+    if tok.pos_ not in ("VERB", "AUX"):
         return False
-    return any(c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in cues["war_nouns"] for c in tok.children)
+    lemma = tok.lemma_.lower()
+    kids = list(tok.children)
+    if lemma in cues["war_start_verbs"] and any(
+            c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in cues["war_nouns"] for c in kids):
+        return True
+    # "Sudan descended into war in April 2023", "tensions erupted into open fighting"
+    if lemma in cues["into_verbs"] and any(
+            c.dep_ == "prep" and c.lower_ == "into" and any(
+                o.dep_ == "pobj" and o.lemma_.lower() in cues["into_nouns"] for o in c.children) for c in kids):
+        return True
+    # "the M23 took up arms again in late 2021"
+    return lemma == "take" and any(c.dep_ == "prt" and c.lower_ == "up" for c in kids) and any(
+        c.dep_ == "dobj" and c.lower_ in cues["take_up"] for c in kids)
 
 
 def _framing(trigger: Token, sent: Span) -> str | None:
@@ -99,6 +114,15 @@ def background_reason(
             if frame:
                 return frame
     if not date_is_own:
+        # "Sudan descended into war in April 2023 after tensions erupted into open fighting":
+        # the start of the war, told as context
+        tok, hops = trigger, 0
+        while hops < 4:
+            if war_began(tok):
+                return "the start of the war, recalled"
+            if tok.head.i == tok.i:
+                break
+            tok, hops = tok.head, hops + 1
         # No date of its own: a nominal trigger inside a framing phrase ("since they stormed back
         # to power", "against the takeover") recalls something already known.
         frame = _framing(trigger, sent)

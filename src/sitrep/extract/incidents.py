@@ -255,6 +255,13 @@ def _fold(inc: _Incident, lexicon: ActorLexicon, story: DateRange | None = None)
         first = (lead.event_type, lead.sub_event_type)
         event_type, sub = max(counts, key=lambda k: (counts[k] + (LEAD_TYPE_BONUS if k == first else 0),
                                                      -EVENT_TYPE_RANK.get(k[0], 9)))
+        sides = {a for m in members for a in m.actors if lexicon.inter(a) != _CIVILIAN_INTER}
+        if event_type == "Battles" and len(sides) < 2:
+            # a battle needs two armed sides: with one, the shooting its sentences tell is an
+            # attack on the people it hit, when a sentence says so
+            attack = [k for k in counts if k[0] == "Violence against civilians"]
+            if attack:
+                event_type, sub = max(attack, key=lambda k: (counts[k] + (LEAD_TYPE_BONUS if k == first else 0)))
     else:
         event_type, sub = lead.event_type, lead.sub_event_type
     actors: list[str] = []
@@ -305,16 +312,16 @@ def _recalled(mentions: Sequence[Mention]) -> list[Mention]:
     with no publication date still shows by its own dates what is news and what is recalled."""
     told = [m.date.date_max for m in mentions if not m.background and m.date is not None
             and (m.date.date_max - m.date.date_min).days <= _VAGUEST_DAYS]
-    if not told:
-        return list(mentions)
-    newest = max(told)
+    newest = max(told, default=None)
     out = []
     for m in mentions:
         d = _told_date(m)
         if not m.background and d is not None and (d.date_max - d.date_min).days > _VAGUEST_DAYS:
-            # "in 1964", "in 2019", "in the 1990s": ACLED codes no event known only to the year
+            # "in 1964", "in 2019", "in late 2021", "in the 1990s", or a sentence going on in such
+            # a period: ACLED codes no event known only to the year or season
             m = dataclasses.replace(m, background=True, background_reason="only the year or decade is known")
-        elif not m.background and d is not None and (newest - d.date_max).days > HISTORY_HORIZON_DAYS:
+        elif not m.background and d is not None and newest is not None \
+                and (newest - d.date_max).days > HISTORY_HORIZON_DAYS:
             m = dataclasses.replace(m, background=True, background_reason=(
                 f"happened {(newest - d.date_max).days} days before the newest date the report tells"))
         out.append(m)

@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import functools
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Iterator, Sequence
 
@@ -46,6 +47,9 @@ LEDE_WEIGHT = 3
 # A sentence that names this many provinces sums up (a month's fighting, a group's claims), it
 # does not tell one incident.
 SUMMARY_PROVINCES = 3
+# A province stands for the whole report (the place of a sentence that names none) when it is
+# named this many times as often as the next one.
+CONTEXT_DOMINANCE = 2
 _PLACE_LABELS = ("GPE", "LOC", "FAC", "ORG", "NORP")
 # Nouns after which "of X" names a place ("on the outskirts of Dori", "north of Kabul").
 _SPATIAL_NOUNS = frozenset({"outskirts", "edge", "north", "south", "east", "west", "centre", "center", "suburb",
@@ -59,8 +63,21 @@ _LOCATIVE_PREPS = frozenset({"in", "near", "at", "outside", "around", "inside", 
 _FACILITY_NOUNS = frozenset({"base", "airbase", "airfield", "airport", "camp", "prison", "jail", "hospital",
                              "checkpoint", "outpost", "garrison", "barracks", "school", "university",
                              "mosque", "hotel", "market", "bridge", "dam", "station"})
+# "375 kilometres (230 miles) north of the capital Mogadishu", "80 km from Goma": a place that
+# only gives the distance to where something happened; from this far it is another province's
+# town more often than not. Nearer ("10 km south of Kabul") it names the area of the event.
+REFERENCE_DISTANCE_KM = 50
+_DISTANCE_TO = re.compile(
+    r"\b(?P<n>\d[\d,.]*|a\s+few|several|some|about|around|roughly|nearly|almost|over|more\s+than|"
+    r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|hundreds)(?:[- ]\w+)?)\s*-?\s*"
+    r"(?P<unit>km|kms|kilomet(?:re|er)s?|miles?|mi)\b(?:\s*\([^)]{0,30}\))?"
+    r"(?:\s+(?:to\s+the\s+)?(?:north|south|east|west)(?:-?(?:north|south|east|west))?(?:ern)?(?:\s+of)?|\s+(?:from|of|away\s+from|outside(?:\s+of)?))"
+    r"(?:\s+(?:the|its|his|their|provincial|regional|state|national|country's|capital|city|town|of)\b,?)*\s*$", re.I)
+_WORD_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+              "ninety": 90, "hundred": 100, "hundreds": 200}
 _SPEAKER_PRONOUNS = frozenset({"he", "she", "they", "one", "another", "the other", "a second", "the spokesman",
                                "the spokesperson", "the official"})
+_CIVILIAN_INTER = 7
 _PRONOUNS = frozenset({"their", "its", "his", "they", "them", "it", "our", "we", "us"})
 
 
@@ -168,6 +185,7 @@ class Extractor:
         main_actors = self._main_actors(actor_hits)
         admin1_counts = collections.Counter(p.place.admin1 for p in places if p.place.admin1)
         context_admin1 = admin1_counts.most_common(1)[0][0] if admin1_counts else None
+        fallback_admin1 = _dominant(admin1_counts)
         if context_admin1:
             places = self._places(doc, country, actor_hits, context_admin1, any_proper_noun=last_resort)
         outlet = art.article.outlet
@@ -175,6 +193,10 @@ class Extractor:
         para_breaks = _paragraph_starts(doc.text)
         date_ctx: DateRange | None = None
         place_ctx: _PlaceHit | None = None
+        # the story goes on at a place the gazetteer does not know ("the camp in Galcad"): no
+        # other place of the report stands in for it
+        unknown_ctx = False
+        unknown_places = self._unknown_places(doc, country, places, actor_hits)
         claimant_ctx: Attribution | None = None  # the speaker of this paragraph
         last_speaker: Attribution | None = None  # whom "he" or "one" refers to
         para = -1
@@ -194,6 +216,8 @@ class Extractor:
             elif attribution is not None and attribution.claimant is None:
                 attribution = self._resolve_speaker(attribution, sent_actors, main_actors, last_speaker)
             units = self._units(sent, dates, sent_places)
+            sent_unknown = [u for u in unknown_places if sent.start <= u[0] < sent.end]
+            unknown_here = bool(sent_unknown) or (unknown_ctx and not sent_places)
             if attribution is not None and attribution.speaker_start is not None:
                 # "a local vigilante chief stated": a word in the speaker's name is no event
                 units = [u for u in units if u.trigger is None or doc[u.i].pos_ != "NOUN"
@@ -206,7 +230,8 @@ class Extractor:
             for unit in units:
                 mention = self._mention(art, si, sent, unit, sent_actors, main_actors, attribution,
                                         date_ctx, place_ctx, context_admin1, pub_date, pub_prec,
-                                        country, outlet)
+                                        country, outlet, unknown_place=unknown_here,
+                                        fallback_admin1=fallback_admin1)
                 if mention is not None:
                     mentions.append(mention)
             anchors = _anchors(units, doc)
@@ -223,7 +248,9 @@ class Extractor:
             chosen = [h for h in sent_places if told and h.text == told[-1].place_text]
             if chosen:
                 # The story goes on where this sentence's event happened.
-                place_ctx = chosen[0]
+                place_ctx, unknown_ctx = chosen[0], False
+            elif sent_unknown and units and not any(h.place.admin1 for h in sent_places):
+                place_ctx, unknown_ctx = None, True
             elif sent_places and not told:
                 with_admin1 = [h for h in sent_places if h.place.admin1]
                 # the story goes on in its own country ("the battles started in Apure, in our
@@ -231,7 +258,7 @@ class Extractor:
                 with_admin1 = [h for h in with_admin1 if h.place.iso == country] or (
                     with_admin1 if place_ctx is None else [])
                 if with_admin1:
-                    place_ctx = with_admin1[-1]
+                    place_ctx, unknown_ctx = with_admin1[-1], False
             if attribution is not None and attribution.claimant is not None:
                 claimant_ctx = last_speaker = attribution
         return mentions
@@ -351,6 +378,8 @@ class Extractor:
             candidates.extend(_locative_spans(doc, of_spatial=True))
         # the entity each token belongs to, for telling a place from part of a person's name
         ent_spans = {i: (e.start, e.end) for e in doc.ents for i in range(e.start, e.end)}
+        # surnames of the people the report names in full ("Miguel Uribe ... Uribe's mother")
+        surnames = {e[-1].text for e in doc.ents if e.label_ == "PERSON" and len(e) > 1}
         # Longest first; a place never overlaps an actor name ("Panjshiris" are people).
         candidates.sort(key=lambda se: (-(se[1] - se[0]), se[0]))
         taken: set[int] = set()
@@ -362,7 +391,11 @@ class Extractor:
                    for i in range(start, end)) and not any(doc[i].ent_type_ in ("GPE", "LOC") for i in range(start, end)):
                 continue  # "Hassan Sheikh Mohamud" holds no town called Sheikh
             span = doc[start:end]
+            if end - start == 1 and span.text in surnames and doc[start].ent_type_ not in ("GPE", "LOC", "FAC"):
+                continue  # a person's surname, not the town that shares it
             if not span.text[:1].isupper() or _is_dateline(doc, start, end):
+                continue
+            if _reference_point(doc, start):
                 continue
             place = self._lookup(span.text, country=country, context_admin1=context_admin1)
             if place is None and country is not None and doc[start].ent_type_ in ("GPE", "LOC", "FAC") \
@@ -381,6 +414,25 @@ class Extractor:
             taken.update(range(start, end))
         hits.sort(key=lambda h: h.start)
         return hits
+
+    def _unknown_places(self, doc: Doc, country: str | None, places: list[_PlaceHit],
+                        actors: list[ActorMention]) -> list[tuple[int, int, str]]:
+        """Proper nouns after a locative preposition ("in Galcad", "near Masagawa") that name no
+        place the gazetteer knows, in any country, and no actor, person, country or date."""
+        taken = {i for h in places for i in range(h.start, h.end)}
+        taken.update(i for a in actors for i in range(a.start, a.end))
+        out = []
+        for start, end in _locative_spans(doc, of_spatial=True):
+            span = doc[start:end]
+            if any(i in taken for i in range(start, end)) or not span.text[:1].isupper():
+                continue
+            if any(t.ent_type_ in ("PERSON", "ORG", "NORP") or t.ent_type_ in _NOT_PLACE_ENTS for t in span):
+                continue
+            if _reference_point(doc, start) or self.gazetteer.country_of(span.text) is not None:
+                continue
+            if self._lookup(span.text, country=country) is None and self._lookup(span.text) is None:
+                out.append((start, end, span.text))
+        return out
 
     def _main_actors(self, actors: list[ActorMention]) -> list[str]:
         counts = collections.Counter(a.canonical for a in actors if a.via != "anti")
@@ -435,7 +487,8 @@ class Extractor:
     def _mention(self, art: CleanArticle, si: int, sent: Span, unit: _Unit, sent_actors: list[ActorMention],
                  main_actors: list[str], attribution: Attribution | None, date_ctx: DateRange | None,
                  place_ctx: _PlaceHit | None, context_admin1: str | None, pub_date: dt.date | None,
-                 pub_prec: int | None, country: str | None, outlet: str | None) -> Mention | None:
+                 pub_prec: int | None, country: str | None, outlet: str | None, *,
+                 unknown_place: bool = False, fallback_admin1: str | None = None) -> Mention | None:
         doc = sent.doc
         # When: the unit's own date, else the paragraph's, else the publication date.
         own_dates = [d for d in unit.dates if d.kind != "period"]
@@ -492,8 +545,21 @@ class Extractor:
                 names.append(other)
         elif not names and unit.event_type:
             names.extend(main_actors[:2])
+        if unit.event_type == "Violence against civilians":
+            # ACLED codes violence against civilians with its victims, civilians of the country,
+            # and a perpetrator: an unidentified armed group when the report names none.
+            country_name = _country_name(self.gazetteer, country)
+            if not any(self.lexicon.inter(n) == _CIVILIAN_INTER for n in names):
+                civilians = self.lexicon.generic_for("civilians", country_name)
+                if civilians:
+                    names.append(civilians)
+            if not any(self.lexicon.inter(n) != _CIVILIAN_INTER for n in names):
+                unknown = self.lexicon.generic_for("gunmen", country_name)
+                if unknown:
+                    names.insert(0, unknown)
         # Where: the unit's nearest place with a province, else the paragraph's, else the article's.
-        place, place_text = self._where(unit, place_ctx, context_admin1, country, date_is_own=date_is_own)
+        place, place_text = self._where(unit, place_ctx, context_admin1, country, date_is_own=date_is_own,
+                                        unknown_place=unknown_place, fallback_admin1=fallback_admin1)
         # Is it history?
         anchor = doc[unit.i]
         reason = None
@@ -606,7 +672,8 @@ class Extractor:
         return others[0] if len(others) == 1 or (others and claimant) else None
 
     def _where(self, unit: _Unit, place_ctx: _PlaceHit | None, context_admin1: str | None,
-               country: str | None, *, date_is_own: bool = True) -> tuple[Place | None, str | None]:
+               country: str | None, *, date_is_own: bool = True, unknown_place: bool = False,
+               fallback_admin1: str | None = None) -> tuple[Place | None, str | None]:
         own = sorted(unit.places, key=lambda h: abs(h.start - unit.i))
         with_admin1 = [h for h in own if h.place.admin1]
         # The story's country first: a place across the border ("fled to Kisoro in Uganda") is
@@ -639,6 +706,8 @@ class Extractor:
                     and place_ctx.place.geo_precision < chosen.place.geo_precision):
                 return place_ctx.place, place_ctx.text
             return chosen.place, chosen.text
+        if unknown_place:
+            return None, None  # a place the gazetteer does not know: unknown, not the story's other places
         if place_ctx is not None:
             if date_is_own and place_ctx.place.geo_precision < 3 and place_ctx.place.admin1:
                 # Another day's event in the same story: only its province carries over.
@@ -646,14 +715,26 @@ class Extractor:
                 if province is not None:
                     return province, place_ctx.place.admin1
             return place_ctx.place, place_ctx.text
-        if context_admin1:
-            place = self.gazetteer.lookup(context_admin1, country=country)
+        if fallback_admin1:
+            place = self.gazetteer.lookup(fallback_admin1, country=country)
             if place is not None:
-                return place, context_admin1
+                return place, fallback_admin1
         return None, None
 
 
 # -- helpers -------------------------------------------------------------------
+
+def _dominant(counts: collections.Counter) -> str | None:
+    """The province a report is about: named at least twice as often as any other (a report that
+    names the capital as the seat of government and a town's province as the scene is about
+    neither for a sentence that names no place)."""
+    top = counts.most_common(2)
+    if not top:
+        return None
+    if len(top) > 1 and top[0][1] < CONTEXT_DOMINANCE * top[1][1]:
+        return None
+    return top[0][0]
+
 
 def _fold_units(units: list[_Unit]) -> list[_Unit]:
     """Triggers of one sentence are one event unless their places or dates disagree."""
@@ -825,11 +906,40 @@ def _destination(tok) -> bool:
     return False
 
 
+def _reference_point(doc: Doc, start: int) -> bool:
+    """The place at `start` only measures a distance from afar ("375 km north of Mogadishu")."""
+    lo = doc[max(0, start - 16)].idx
+    hit = _DISTANCE_TO.search(doc.text[lo:doc[start].idx])
+    if hit is None:
+        return False
+    n = hit.group("n").lower().replace(",", "")
+    try:
+        km = float(n)
+    except ValueError:
+        km = next((v for w, v in _WORD_TENS.items() if n.startswith(w)), None)
+        if km is None:
+            return False  # "some kilometres from": no distance told
+    if hit.group("unit").lower().startswith("mi"):
+        km *= 1.6
+    return km >= REFERENCE_DISTANCE_KM
+
+
 def _is_dateline(doc: Doc, start: int, end: int) -> bool:
     """"KABUL (Wire) -" opening a report names where it was filed, not where anything happened."""
-    if start > 2 or not doc[start:end].text.isupper():
+    if start <= 2 and doc[start:end].text.isupper():
+        return end < len(doc) and doc[end].text in ("(", "-", "—", "–", ",", ":")
+    # "Khartoum: Sudan's paramilitary ...", "Garowe, Somalia — The governor ...": a place opening
+    # a line, then a colon or a dash (after the country or the agency at most)
+    # (not on the first line: "Goma: rebels enter the city" heads a page about Goma)
+    line_start = start > 0 and "\n" in doc[start - 1].whitespace_ + doc[start - 1].text
+    if not line_start:
         return False
-    return end < len(doc) and doc[end].text in ("(", "-", "—", "–", ",", ":")
+    for k in range(end, min(end + 5, len(doc))):
+        if doc[k].text in (":", "—", "–", "-", "--"):
+            return True
+        if doc[k].text in ("\n", ".") or "\n" in doc[k].text or doc[k].is_sent_start:
+            return False
+    return False
 
 
 def _unrealised(tok) -> bool:
