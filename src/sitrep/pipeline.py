@@ -11,20 +11,21 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from .clean import clean_article
 from .dedupe import REWRITE, connected, find_syndication
-from .errors import ConfigError, InputError
+from .errors import ConfigError, InputError, StoreError
 from .extract.dates import infer_publication_date
 from .extract.mentions import ExtractOptions, Extractor
 from .geocode import Gazetteer, default_gazetteer
-from .ingest import DATE_MARKER, read_articles
+from .ingest import DATE_MARKER, MAX_DAYS_AHEAD, read_articles, unique_ids
 from .merge import MergeOptions, merge_mentions
 from .nlp import DEFAULT_MODEL, load_pipeline
 from .prefilter import load_prefilter, select_candidates
-from .records import Article, CleanArticle, Event, Mention, SyndicationGroup, content_hash
+from .review import apply_corrections, check_correction
+from .records import EARLIEST_EVENT_DATE, Article, CleanArticle, Correction, Event, Mention, SyndicationGroup, content_hash
 from .store import Store
 
 LOGGER = logging.getLogger(__name__)
 
-__all__ = ["Options", "RunResult", "run", "ingest", "process_articles", "publication_dates", "keep_event_ids", "same_story"]
+__all__ = ["Options", "RunResult", "run", "ingest", "process_articles", "publication_dates", "keep_event_ids", "number_repeats", "same_story", "retract", "correct"]
 
 DEFAULT_DB = "sitrep.db"
 # Share of the shorter report found in the other above which two reports are copies of one story
@@ -76,10 +77,13 @@ def publication_dates(cleaned: Sequence[CleanArticle],
         marker = DATE_MARKER.match(art.article.text)
         if marker:  # a ` date YYYY-MM-DD ` stamp at the start of a record of any format
             try:
-                dates[art.id] = (dt.date.fromisoformat(marker.group(1)), 1)
-                continue
+                day = dt.date.fromisoformat(marker.group(1))
             except ValueError:
-                pass
+                day = None
+            if day is not None and EARLIEST_EVENT_DATE <= day <= dt.date.today() + dt.timedelta(days=MAX_DAYS_AHEAD):
+                dates[art.id] = (day, 1)
+                continue
+            LOGGER.warning("%s: the date stamp %s is not a publication date; ignored it", art.id, marker.group(1))
         inferred = infer_publication_date(art.text, url=art.article.url, title=art.article.title)
         if inferred is not None:
             dates[art.id] = inferred
@@ -178,7 +182,23 @@ def _merge(extracted: Iterable[list[Mention]], plan: _Plan, *, options: Options,
                                if extract_ids is None or m.article_id not in extract_ids]
     for found in extracted:
         mentions.extend(found)
+    mentions = number_repeats(mentions)
     return merge_mentions(mentions, groups=plan.group_of, options=options.merge)
+
+
+def number_repeats(mentions: Sequence[Mention]) -> list[Mention]:
+    """The mentions, in the same order, those of a sentence its article repeats word for word
+    numbered by offset (`Mention.occurrence` 1, 2, ...), so that no two share an id."""
+    copies: dict[str, list[int]] = {}
+    for k, m in enumerate(mentions):
+        copies.setdefault(dataclasses.replace(m, occurrence=0).mention_id, []).append(k)
+    out = list(mentions)
+    for positions in copies.values():
+        starts = sorted({mentions[k].start for k in positions})
+        if len(starts) > 1:
+            for k in positions:
+                out[k] = dataclasses.replace(mentions[k], occurrence=starts.index(mentions[k].start))
+    return out
 
 
 def keep_event_ids(events: Sequence[Event], previous: Sequence[Event]) -> list[Event]:
@@ -235,33 +255,75 @@ def run(paths: Iterable[str | Path], *, options: Options | None = None, gazettee
     options = options or Options()
     errors: list[InputError] = []
     incoming = list(read_articles(paths, errors=errors))
-    # exclusive(): concurrent runs on one PostgreSQL ledger take turns, from read to write.
-    with Store(options.db) as store, store.exclusive():
+    # exclusive(): concurrent writers take turns, from the first read to the commit.
+    with Store(options.db) as store, store.exclusive("run"):
         return ingest(incoming, store, options=options, gazetteer=gazetteer, progress=progress, errors=errors)
 
 
 def ingest(incoming: Sequence[Article], store: Store, *, options: Options, gazetteer: Gazetteer | None = None,
-           progress: Progress | None = None, errors: Sequence[InputError] = ()) -> RunResult:
+           progress: Progress | None = None, errors: Sequence[InputError] = (),
+           reason: str | None = None) -> RunResult:
     """Add articles already read to the ledger in `store`: extract the new or changed ones, merge
-    anew over every stored article, keep event ids, and save it all in one transaction."""
-    latest: dict[str, Article] = {a.id: a for a in incoming}  # the last copy of an id wins
+    anew over every stored article that is not retracted, keep event ids, apply the analyst's
+    corrections, and save it all in one transaction.
+
+    Records sharing an id are reported in the result's errors (ingest.unique_ids); `reason` says
+    why events that disappear are deleted (the change log keeps it).
+    """
+    errors = list(errors)
+    latest, revisions = unique_ids(incoming, errors=errors)
+    retracted = store.retractions()
+    for article in latest:
+        if article.id in retracted:
+            LOGGER.warning("%s: the article is retracted (%s); not ingested again", article.id, retracted[article.id])
+    latest = [a for a in latest if a.id not in retracted]
     known = store.article_hashes()
-    by_id: dict[str, Article] = {a.id: a for a in store.load_articles()}
-    changed = {a.id for a in latest.values() if known.get(a.id) != a.content_id}
-    by_id.update(latest)
+    by_id: dict[str, Article] = {a.id: a for a in store.load_articles() if a.id not in retracted}
+    changed = {a.id for a in latest if known.get(a.id) != a.content_id}
+    by_id.update((a.id, a) for a in latest)
     articles = [by_id[k] for k in sorted(by_id)]
     previous = store.load_events(include_background=True)
-    stored_mentions = [m for e in previous for m in e.mentions]
+    stored_mentions = [m for e in previous for m in e.mentions if m.article_id not in retracted]
     events, groups, cleaned = _engine(options)(
         articles, options=options, gazetteer=gazetteer, stored_mentions=stored_mentions,
         extract_ids=changed, progress=progress)
-    events = keep_event_ids(events, previous)
+    events = apply_corrections(keep_event_ids(events, previous), store.corrections())
     group_of = {aid: g.group_id for g in groups for aid in g.article_ids}
     # One transaction: a run killed here leaves the ledger as it was before the run.
     store.save_run(((c.article, c.text, group_of.get(c.id)) for c in cleaned), events,
-                   scope=[c.id for c in cleaned])
+                   scope=[c.id for c in cleaned] + sorted(retracted), revisions=revisions, reason=reason)
     return RunResult(
         articles_read=len(latest), articles_extracted=len(changed),
         articles_unchanged=len(latest) - len(changed), errors=tuple(errors), groups=tuple(groups),
         events=tuple(events),
     )
+
+
+def retract(store: Store, article_id: str, reason: str, *, options: Options,
+            gazetteer: Gazetteer | None = None) -> RunResult:
+    """Withdraw an article: its events are merged anew without it (or deleted, with `reason`),
+    and later runs leave it out. One transaction, under the writers' lock."""
+    with store.exclusive("retract an article"):
+        store.retract(article_id, reason)
+        return ingest([], store, options=options, gazetteer=gazetteer,
+                      reason=f"article {article_id} retracted: {reason.strip()}")
+
+
+def correct(store: Store, corrections: Sequence[Correction], *, options: Options,
+            gazetteer: Gazetteer | None = None) -> Event:
+    """Apply an analyst's corrections (or verdict) to one event and keep them for later runs.
+
+    The event may be named by a unique prefix of its id; returns it as corrected. InputError
+    for a bad field or value, StoreError for an unknown event.
+    """
+    if not corrections or len({c.event_id for c in corrections}) != 1:
+        raise ConfigError("give one event and at least one correction")
+    with store.exclusive("correct an event"):
+        event = store.get_event(corrections[0].event_id)
+        if event is None:
+            raise StoreError(f"{store.name}: no event {corrections[0].event_id!r} to correct")
+        checked = [check_correction(dataclasses.replace(c, event_id=event.event_id)) for c in corrections]
+        for c in checked:
+            store.save_correction(c)
+        ingest([], store, options=options, gazetteer=gazetteer)
+        return store.get_event(event.event_id) or event
