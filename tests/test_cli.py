@@ -130,7 +130,7 @@ def test_undated_events_are_listed_apart_and_left_out_of_the_acled_csv(undated_d
     only = runner.invoke(cli, ["events", "--undated", "--db", undated_db])
     assert only.exit_code == 0 and "u1n2d3a4t5" in only.output and "d1a2t3e4d5" not in only.output
     shown = runner.invoke(cli, ["show", "u1n2", "--db", undated_db])
-    assert shown.exit_code == 0 and "when   undated" in shown.output
+    assert shown.exit_code == 0 and "when     undated" in shown.output
     for output in (listed.output, only.output, shown.output):
         assert "0001-01-01" not in output and "1901" not in output
     acled = runner.invoke(cli, ["export", "--format", "acled-csv", "--db", undated_db])

@@ -120,7 +120,7 @@ def test_battle_row():
     assert row["source"] == "Outlet A; Outlet B"
     assert row["source_scale"] == "Other"
     assert row["notes"] == ("On 21 February 2022, NRF clashed with Taliban in Anaba (Panjshir). "
-                            "NRF claimed at least 23 Taliban killed; Taliban denied the event.")
+                            "NRF claims at least 23 Taliban killed. Denied by Taliban.")
     assert row["fatalities"] == "23"
     assert row["tags"] == "denied by Taliban"
     assert row["timestamp"] == str(int(dt.datetime(2022, 2, 21, tzinfo=dt.timezone.utc).timestamp()))
@@ -141,7 +141,7 @@ def test_violence_against_civilians_puts_civilians_second():
     assert row["civilian_targeting"] == "Civilian targeting"
     assert row["event_date"] == "2022-03-16"
     assert row["notes"].startswith("In March 2022, Taliban attacked Civilians in Dara (Panjshir). "
-                                   "Independent sources claimed 5 civilians killed.")
+                                   "Residents report 5 civilians killed.")
     assert row["latitude"] == row["longitude"] == ""
 
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 import re
 import tomllib
 
-from click.testing import CliRunner
 
 from conftest import REPO
 import sitrep
-from sitrep.cli import cli
 
 PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
 

@@ -2,20 +2,30 @@
 from __future__ import annotations
 
 import csv
+import io
+import json
 import logging
+import os
 import sys
 import tempfile
+import time
 from importlib import resources
 from pathlib import Path
+from typing import Iterable
 
 import click
+from rich import box
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.logging import RichHandler
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
-from . import __version__
+from . import DISTRIBUTION, __version__
 from .errors import SitrepError
-from .pipeline import DEFAULT_DB, Options, run
+from .pipeline import DEFAULT_DB, STAGES, Options, run
+from .present import UNKNOWN, claim_text, claimant_label, fatalities_text, shown
 from .records import Event
 
 LOGGER = logging.getLogger(__name__)
@@ -23,19 +33,54 @@ LOGGER = logging.getLogger(__name__)
 __all__ = ["main", "cli"]
 
 EXPORT_FORMATS = ("acled-csv", "jsonl", "geojson", "claims-csv", "claims-jsonl")
-_err = Console(stderr=True)
-# Piped or captured output gets a wide table rather than rich's 80-column default.
+EXPORT_FORMAT_HELP = ("acled-csv: ACLED's columns then sitrep's, one row per event; jsonl: one JSON object per "
+                      "event; geojson: a FeatureCollection of the events with coordinates; claims-csv: the claim "
+                      "ledger, one row per claim; claims-jsonl: the claim ledger as JSON Lines.")
+LIST_FORMATS = ("table", "csv", "json")
+LIST_FORMAT_HELP = "table: for reading (fits the terminal); csv or json: for other programs (full ids, null for unknown)."
+# Piped or captured output gets a wide table rather than rich's 80-column default (COLUMNS wins).
 _WIDE = 160
+# Progress as plain lines (stderr not a terminal): one line per stage, and a line every this share
+# of the articles parsed.
+PLAIN_PROGRESS_STEP = 0.1
+# The id as `sitrep events` shows it: enough to be unique in any real ledger; `show` takes any prefix.
+SHORT_ID = 10
+# From this many columns on, the events table also shows each event's reports and status.
+FULL_TABLE_WIDTH = 110
+# Article ids up to this long get a column wide enough never to break them.
+MAX_ID_COLUMN = 32
 
 
-class _Out:
-    """stdout, sized at each use: the terminal's width, or wide when piped."""
+def _width(stream) -> int | None:
+    """The width to lay text out for: $COLUMNS, else the terminal's, else wide when piped."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    return None if stream.isatty() else _WIDE
+
+
+class _Stream:
+    """A rich console on stdout or stderr, made at each use (click's test runner swaps the streams)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def console(self) -> Console:
+        stream = getattr(sys, self.name)
+        return Console(file=stream, width=_width(stream), highlight=False, soft_wrap=False,
+                       force_terminal=False if not stream.isatty() else None)
 
     def print(self, *args, **kwargs) -> None:
-        Console(width=None if sys.stdout.isatty() else _WIDE).print(*args, **kwargs)
+        self.console().print(*args, **kwargs)
+
+    def line(self, text: str) -> None:
+        """Plain text, never read as markup: wrapped at spaces on a terminal, never in a pipe or log."""
+        console = self.console()
+        console.print(Text(text), soft_wrap=not console.is_terminal and "COLUMNS" not in os.environ)
 
 
-_out = _Out()
+_out = _Stream("stdout")
+_err = _Stream("stderr")
 
 
 def _example_corpus() -> Path:
@@ -49,23 +94,106 @@ def _example_corpus() -> Path:
     raise click.ClickException("the example corpus is not installed (examples/corpus is missing)")
 
 
-def _run_with_progress(paths: list[str], db: str, *, engine: str = "local", scheduler: str | None = None) -> int:
-    with Progress(TextColumn("[bold]extracting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=_err, transient=True) as bar:
-        task = bar.add_task("extract", total=None)
+class _Count(ProgressColumn):
+    """done/total once the stage knows its total; nothing while it does not (never "0/?")."""
 
-        def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+    def render(self, task) -> Text:
+        return Text("" if task.total is None else f"{int(task.completed)}/{int(task.total)}", style="green")
 
-        result = run(paths, options=Options(db=db, engine=engine, scheduler=scheduler), progress=progress)
+
+class _PlainProgress:
+    """Progress as plain lines on stderr (not a terminal): each stage, and the parse every tenth."""
+
+    def __init__(self) -> None:
+        self.stage: str | None = None
+        self.next_at = 0
+        self.started = time.monotonic()
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        if stage != self.stage:
+            self.stage = stage
+            self.next_at = 0
+            what = f" {total} articles" if total is not None and stage in ("cleaning", "finding copies", "parsing") \
+                else f" {total} events" if total is not None and stage == "saving" else ""
+            self._line(f"{stage}{what}")
+        if stage in ("parsing", "reading") and done and done >= self.next_at:
+            step = max(1, int((total or 0) * PLAIN_PROGRESS_STEP)) if total else 200
+            self.next_at = done + step
+            self._line(f"{stage} {done}/{total}" if total else f"{stage} {done} articles")
+
+    def _line(self, text: str) -> None:
+        sys.stderr.write(f"sitrep: {text} ({time.monotonic() - self.started:.0f}s)\n")
+        sys.stderr.flush()
+
+
+def _run_with_progress(paths: list[str], db: str, *, engine: str = "local", scheduler: str | None = None,
+                       db_label: str | None = None) -> int:
+    """Run the pipeline with a labelled bar on a terminal, plain lines otherwise; print the outcome."""
+    console = _err.console()
+    if console.is_terminal:
+        with Progress(TextColumn("[bold]{task.description:<14}"), BarColumn(), _Count(),
+                      TimeElapsedColumn(), console=console, transient=True) as bar:
+            task = bar.add_task(STAGES[0], total=None)
+
+            def progress(stage: str, done: int, total: int | None) -> None:
+                bar.update(task, description=stage, completed=done, total=total)
+
+            result = run(paths, options=Options(db=db, engine=engine, scheduler=scheduler), progress=progress)
+    else:
+        result = run(paths, options=Options(db=db, engine=engine, scheduler=scheduler), progress=_PlainProgress())
     for err in result.errors:
-        _err.print(f"[red]error[/red] {err}", highlight=False, soft_wrap=True)
+        _err.line(f"error {err}")
     news = [e for e in result.events if not e.background]
-    _err.print(f"read {result.articles_read} articles ({result.articles_extracted} new or changed, "
-               f"{result.articles_unchanged} unchanged), {len(result.groups)} syndication groups, "
-               f"{len(news)} events (+{len(result.events) - len(news)} background) in {db}",
-               highlight=False)
+    _err.line(f"read {result.articles_read} articles ({result.articles_extracted} new or changed, "
+              f"{result.articles_unchanged} unchanged), {len(result.groups)} syndication groups, "
+              f"{len(news)} events (+{len(result.events) - len(news)} background) in {db_label or db}")
     return 1 if result.errors else 0
+
+
+class _LibraryFilter(logging.Filter):
+    """Other libraries' records (Dask, spaCy, uvicorn) only from `level` up; sitrep's all pass."""
+
+    def __init__(self, level: int) -> None:
+        super().__init__()
+        self.level = level
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.name.split(".")[0] == "sitrep" or record.levelno >= self.level
+
+
+def _setup_logging(verbose: int) -> None:
+    """sitrep's warnings by default, other libraries' errors only; -v info, -vv debug for all."""
+    level = logging.WARNING - 10 * min(verbose, 2)
+    stream = sys.stderr
+    handler: logging.Handler
+    if stream.isatty():
+        handler = RichHandler(console=_err.console(), show_time=False, show_path=False, markup=False)
+    else:
+        handler = logging.StreamHandler(stream)
+        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(level)
+    handler.addFilter(_LibraryFilter(logging.ERROR if verbose == 0 else level))
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if getattr(h, "_sitrep", False)]:
+        root.removeHandler(old)
+    handler._sitrep = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(level)
+    # Dask configures its own loggers at INFO with their own handlers: they go through ours instead.
+    for name in ("distributed", "dask"):
+        lib = logging.getLogger(name)
+        lib.setLevel(level if verbose else logging.ERROR)
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error" if not verbose else "info")
+
+
+def _ledger(db: str) -> str:
+    """`db` for a command that reads a ledger: a SQLite file must exist (a typo would make a new one)."""
+    if "://" in db:
+        return db
+    if not Path(db).is_file():
+        raise click.ClickException(f"no ledger at {db}: check --db, or make one with "
+                                   f"`sitrep run REPORTS/ --db {db}`")
+    return db
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -80,8 +208,7 @@ def cli(verbose: int) -> None:
       sitrep events --db ledger.db
       sitrep export --format acled-csv -o events.csv --db ledger.db
     """
-    level = logging.WARNING - 10 * min(verbose, 2)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    _setup_logging(verbose)
 
 
 @cli.command("run")
@@ -105,8 +232,9 @@ def run_cmd(paths: tuple[str, ...], db: str, engine: str, scheduler: str | None)
 
 
 @cli.command("export")
-@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="acled-csv", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="File (default: stdout).")
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="acled-csv", show_default=True,
+              help=EXPORT_FORMAT_HELP)
+@click.option("-o", "--output", type=click.Path(), help="File (default: stdout).")
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLite file or database URL.")
 @click.option("--background/--no-background", default=False, show_default=True,
               help="Include history recalled as context (marked background).")
@@ -115,6 +243,9 @@ def run_cmd(paths: tuple[str, ...], db: str, engine: str, scheduler: str | None)
                    "out of acled-csv (ACLED has no undated rows), kept in the other formats.")
 def export_cmd(fmt: str, output: str | None, db: str, background: bool, undated: bool | None) -> None:
     """Export the ledger: ACLED CSV, JSON Lines, GeoJSON, or the claim ledger.
+
+    A toll no report gives is null in JSON and GeoJSON and empty in fatalities_low/high; the
+    ACLED CSV's own `fatalities` column keeps ACLED's 0 for it, tagged "fatalities unknown".
 
     \b
     Example:
@@ -125,22 +256,94 @@ def export_cmd(fmt: str, output: str | None, db: str, background: bool, undated:
     from .export import export, export_date
     from .store import Store
 
-    with Store(db) as store:
-        events = store.load_events(include_background=background)
     if output:
-        with open(output, "w", encoding="utf-8", newline="") as fh:
-            written = export(events, fmt, fh, include_background=background, include_undated=undated)
-        what = "claims" if fmt.startswith("claims") else "events"
-        _err.print(f"wrote {written} {what} to {output}", highlight=False)
+        _check_output(output)
+    with Store(_ledger(db)) as store:
+        events = store.load_events(include_background=background)
+    include_undated = fmt != "acled-csv" if undated is None else undated
+    chosen = [e for e in events if include_undated or export_date(e) is not None]
+    if output:
+        try:
+            with open(output, "w", encoding="utf-8", newline="") as fh:
+                written = export(events, fmt, fh, include_background=background, include_undated=undated)
+        except OSError as err:
+            raise click.ClickException(f"cannot write {output}: {err.strerror or err}") from err
+        if fmt.startswith("claims"):
+            what = f"{written} claims of {len(chosen)} events"
+        elif fmt == "geojson" and written < len(chosen):
+            what = f"{written} events ({len(chosen) - written} without coordinates left out of the map file)"
+        else:
+            what = f"{written} events"
+        _err.line(f"wrote {what} to {output}")
     else:
         export(events, fmt, sys.stdout, include_background=background, include_undated=undated)
     left_out = sum(1 for e in events if export_date(e) is None)
-    if left_out and (undated is False or (undated is None and fmt == "acled-csv")):
-        _err.print(f"{left_out} undated events left out (--undated includes them)", highlight=False)
+    if left_out and not include_undated:
+        _err.line(f"{left_out} undated events left out (--undated includes them)")
+
+
+def _check_output(output: str) -> None:
+    """A clear error before any work when the output file cannot be written."""
+    path = Path(output)
+    folder = path.parent
+    if path.is_dir():
+        raise click.ClickException(f"{output} is a folder: give a file name, e.g. -o {path / 'events.csv'}")
+    if not folder.is_dir():
+        raise click.ClickException(f"cannot write {output}: the folder {folder} does not exist "
+                                   f"(create it with `mkdir -p {folder}` or choose another path)")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise click.ClickException(f"cannot write {output}: permission denied (choose another path)")
 
 
 def _actors(e: Event) -> str:
     return ", ".join(e.actors)
+
+
+def _where(e: Event) -> str:
+    return ", ".join(x for x in ((e.place.admin2, e.place.admin1) if e.place else ()) if x) or UNKNOWN
+
+
+def _ledger_row(e: Event) -> dict:
+    """One event as `events --format csv|json` writes it: full id, null for unknown."""
+    from .export import export_date
+
+    when = export_date(e)
+    place = e.place
+    return {
+        "event_id": e.event_id,
+        "event_date": when.date.isoformat() if when else None,
+        "time_precision": when.time_precision if when else None,
+        "undated": when is None,
+        "event_type": e.event_type,
+        "sub_event_type": e.sub_event_type,
+        "background": e.background,
+        "actors": list(e.actors),
+        "location": place.name if place else None,
+        "admin2": place.admin2 if place else None,
+        "admin1": place.admin1 if place else None,
+        "country": place.country if place else None,
+        "fatalities": e.fatalities_best,
+        "fatalities_low": e.fatalities_low,
+        "fatalities_high": e.fatalities_high,
+        "n_reports": len(e.article_ids),
+        "status": e.status,
+    }
+
+
+def _write_rows(rows: list[dict], fmt: str) -> None:
+    """csv (lists joined by "; ", unknown empty) or json (a list of objects, unknown null) on stdout."""
+    if fmt == "json":
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
+        return
+    if not rows:
+        return
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: "; ".join(v) if isinstance(v, list) else "" if v is None
+                         else ("true" if v is True else "false" if v is False else v) for k, v in row.items()})
+    sys.stdout.write(buf.getvalue())
 
 
 @cli.command("events")
@@ -148,18 +351,27 @@ def _actors(e: Event) -> str:
 @click.option("--background/--no-background", default=False, help="Include history recalled as context.")
 @click.option("--undated", "only_undated", is_flag=True, default=False,
               help="Show only the events no report dates (listed after the dated ones by default).")
-def events_cmd(db: str, background: bool, only_undated: bool) -> None:
-    """Show the ledger as a table: dated events by date, then the undated ones apart.
+@click.option("--format", "fmt", type=click.Choice(LIST_FORMATS), default="table", show_default=True,
+              help=LIST_FORMAT_HELP)
+def events_cmd(db: str, background: bool, only_undated: bool, fmt: str) -> None:
+    """Show the ledger: dated events by date, then the undated ones apart.
+
+    Unknown values read "unknown" in the table, empty in csv, null in json.
 
     \b
     Example:
       sitrep events --db seeds.db
       sitrep events --undated --db seeds.db
+      sitrep events --format csv --db seeds.db > ledger.csv
     """
+    from .export import event_order
     from .store import Store
 
-    with Store(db) as store:
+    with Store(_ledger(db)) as store:
         events = store.load_events(include_background=background, undated="only" if only_undated else "include")
+    if fmt != "table":
+        _write_rows([_ledger_row(e) for e in sorted(events, key=event_order)], fmt)
+        return
     _print_ledger(events, only_undated=only_undated)
 
 
@@ -168,35 +380,64 @@ def _print_ledger(events: list[Event], *, only_undated: bool = False) -> None:
     from .export import export_date
 
     undated = [e for e in events if export_date(e) is None]
+    width = _out.console().width
     if not only_undated:
-        _out.print(_events_table([e for e in events if export_date(e) is not None]))
+        _out.print(_events_table([e for e in events if export_date(e) is not None], width=width))
     if undated or only_undated:
-        _out.print(_events_table(undated, undated=True))
+        _out.print(_events_table(undated, undated=True, width=width))
+    _out.print(_table_key(events, width=width))
 
 
-def _events_table(events: list[Event], *, undated: bool = False) -> Table:
+def _events_table(events: list[Event], *, undated: bool = False, width: int = _WIDE) -> Table:
+    """The ledger for reading: ids, dates and tolls never wrap; text columns wrap at word breaks;
+    every value is text, never markup. Narrower than FULL_TABLE_WIDTH, the reports and status
+    columns are left to `sitrep show` and --format csv."""
     title = (f"{len(events)} undated events (no report gives a date; left out of the ACLED CSV)" if undated
              else f"{len(events)} events")
-    table = Table(title=title, show_lines=False)
-    columns = ("id", "type", "actors", "where", "deaths", "reports", "status")
-    for col in columns if undated else columns[:1] + ("date", "tp") + columns[1:]:
-        table.add_column(col, overflow="fold")
+    full = width >= FULL_TABLE_WIDTH
+    table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1, 0, 0), title_justify="left",
+                  caption_justify="left")
+    table.add_column("id", no_wrap=True, min_width=SHORT_ID)
+    if not undated:
+        table.add_column("date", no_wrap=True)
+    table.add_column("type")
+    table.add_column("actors")
+    table.add_column("where")
+    table.add_column("deaths", no_wrap=True, justify="right")
+    if full:
+        table.add_column("reports", no_wrap=True, justify="right")
+        table.add_column("status")
     for e in events:
-        where = ", ".join(x for x in ((e.place.admin2, e.place.admin1) if e.place else ()) if x)
-        deaths = "" if e.fatalities_best is None else (
-            f"{e.fatalities_best}" + (f" ({e.fatalities_low}-{e.fatalities_high})"
-                                      if e.fatalities_low != e.fatalities_high else ""))
-        when = () if undated else (e.date.date.isoformat() if e.date else "undated",
-                                   str(e.date.time_precision) if e.date else "")
-        table.add_row(e.event_id[:10], *when, e.sub_event_type + (" [bg]" if e.background else ""), _actors(e),
-                      where, deaths, str(len(e.article_ids)), e.status)
+        cells = [e.event_id[:SHORT_ID]]
+        if not undated:
+            cells.append(e.date.date.isoformat() + ("" if e.date.time_precision == 1 else f" ~{e.date.time_precision}"))
+        cells += [e.sub_event_type + (" [bg]" if e.background else ""), _actors(e) or UNKNOWN, _where(e),
+                  fatalities_text(e.fatalities_best, e.fatalities_low, e.fatalities_high)]
+        if full:
+            cells += [str(len(e.article_ids)), e.status]
+        table.add_row(*(Text(c, overflow="fold") for c in cells))
     return table
+
+
+def _table_key(events: list[Event], *, width: int) -> Text:
+    """What the table's marks mean (printed under the tables)."""
+    from .export import export_date
+
+    notes = ["~2: dated within a week, ~3: within a month"] * any(
+        (d := export_date(e)) is not None and d.time_precision > 1 for e in events)
+    notes += ["[bg]: history recalled as context"] * any(e.background for e in events)
+    notes += ["reports and status: a wider terminal or --format csv"] * (width < FULL_TABLE_WIDTH)
+    notes += ["`sitrep show ID`: one event's claims"] * bool(events)
+    return Text("; ".join(notes), style="dim")
 
 
 @cli.command("show")
 @click.argument("event_id")
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLite file or database URL.")
-def show_cmd(event_id: str, db: str) -> None:
+@click.option("--format", "fmt", type=click.Choice(LIST_FORMATS), default="table", show_default=True,
+              help="table: for reading; csv: the event's claims, one row each; json: the event with its "
+                   "claims (null for unknown).")
+def show_cmd(event_id: str, db: str, fmt: str) -> None:
     """Show one event with each claim, its source and the sentence it came from.
 
     EVENT_ID may be a unique prefix of the id shown by `sitrep events`.
@@ -204,72 +445,96 @@ def show_cmd(event_id: str, db: str) -> None:
     \b
     Example:
       sitrep show 3fa2c1 --db seeds.db
+      sitrep show 3fa2c1 --format json --db seeds.db
     """
+    from .export import export_date, to_claim_rows
     from .store import Store
 
-    with Store(db) as store:
+    with Store(_ledger(db)) as store:
         event = store.get_event(event_id)
         history = store.event_history(event.event_id) if event is not None else []
     if event is None:
         raise click.ClickException(f"no event {event_id!r} in {db} (see `sitrep events --db {db}`)")
+    claims = [{**row, "claimant_label": claimant_label(c), "text": claim_text(c)}
+              for row, c in zip(to_claim_rows([event], include_background=True), event.claims)]
+    if fmt == "csv":
+        _write_rows(claims, "csv")
+        return
+    if fmt == "json":
+        sys.stdout.write(json.dumps({**_ledger_row(event), "notes": event.notes or None, "claims": claims,
+                                     "article_ids": list(event.article_ids),
+                                     "merge_reasons": list(event.merge_reasons)},
+                                    ensure_ascii=False, indent=1) + "\n")
+        return
     p = event.place
-    _out.print(f"[bold]{event.event_type} / {event.sub_event_type}[/bold]  {event.event_id}")
-    from .export import export_date
-
-    if export_date(event) is None:
-        _out.print("when   undated (no report gives a date)")
+    _out.print(Text.assemble((f"{event.event_type} / {event.sub_event_type}", "bold"),
+                             "  " + event.event_id), soft_wrap=True)
+    when = export_date(event)
+    if when is None:
+        _out.line("when     undated (no report gives a date)")
     else:
-        _out.print(f"when   {event.date.date} (precision {event.date.time_precision}; "
-                   f"{event.date.date_min}..{event.date.date_max})")
+        _out.line(f"when     {when.date} (precision {when.time_precision}; {when.date_min}..{when.date_max})")
     if p:
-        _out.print(f"where  {p.name} — {', '.join(x for x in (p.admin2, p.admin1, p.country) if x)} "
-                   f"({p.latitude}, {p.longitude}; geo_precision {p.geo_precision})")
-    _out.print(f"who    {_actors(event)}")
-    _out.print(f"deaths low {event.fatalities_low} / best {event.fatalities_best} / high {event.fatalities_high}"
-               f"   status: {event.status}" + (f"   denied by: {', '.join(event.denied_by)}"
-                                                 if event.denied_by else ""))
-    _out.print(f"articles {', '.join(event.article_ids)}")
-    table = Table(title="claims", show_lines=True)
-    for col in ("claimant", "stance", "claim", "article", "sentence"):
-        table.add_column(col, overflow="fold")
+        coords = (f"{p.latitude}, {p.longitude}" if p.latitude is not None and p.longitude is not None
+                  else "coordinates unknown")
+        _out.line(f"where    {p.name or UNKNOWN}, {', '.join(x for x in (p.admin2, p.admin1, p.country) if x) or UNKNOWN} "
+                  f"({coords}; geo_precision {shown(p.geo_precision)})")
+    else:
+        _out.line(f"where    {UNKNOWN}")
+    _out.line(f"who      {_actors(event) or UNKNOWN}")
+    _out.line(f"deaths   {fatalities_text(event.fatalities_best, event.fatalities_low, event.fatalities_high)}"
+              + (" (best estimate, then lowest-highest)" if event.fatalities_low != event.fatalities_high else ""))
+    _out.line(f"status   {event.status}" + (f"; denied by {', '.join(event.denied_by)}" if event.denied_by else ""))
+    _out.line(f"articles {', '.join(event.article_ids)}")
+    table = Table(title="claims", show_lines=True, box=box.SIMPLE_HEAD, title_justify="left")
+    table.add_column("claim", overflow="fold", ratio=3)
+    table.add_column("source", overflow="fold", ratio=2,
+                     min_width=min(MAX_ID_COLUMN, max((len(c.article_id) for c in event.claims), default=6)))
+    table.add_column("sentence", overflow="fold", ratio=5)
     for cl in event.claims:
-        what = cl.kind if cl.n is None and not cl.qualifier else (
-            f"{cl.kind} {cl.qualifier + ' ' if cl.qualifier else ''}{cl.n if cl.n is not None else ''}"
-            f"{' ' + cl.side if cl.side else ''}")
-        who = (cl.claimant or "?") + (f" ({cl.claimant_text})" if cl.claimant_text else "")
-        table.add_row(who, cl.stance, what, f"{cl.article_id} [{cl.start}:{cl.end}]", cl.sentence)
-    _out.print(table)
+        source = f"{cl.outlet + chr(10) if cl.outlet else ''}{cl.article_id}\n[{cl.start}:{cl.end}]"
+        table.add_row(Text(claim_text(cl)), Text(source), Text(" ".join(cl.sentence.split())))
+    if event.claims:
+        _out.print(table)
+    else:
+        _out.line("claims   none recorded")
     if len(history) > 1:
-        _out.print("[bold]history[/bold] (a later report changed the event)")
+        _out.print(Text("history", "bold"), "(a later report changed the event)")
         for h in history:
-            _out.print(f"  {h['recorded_at']:%Y-%m-%d %H:%M} {h['date'] or 'undated'} {h['sub_event_type']}, deaths "
-                       f"{h['fatalities_low']}/{h['fatalities_best']}/{h['fatalities_high']}, "
-                       f"{h['n_reports']} reports, {h['status']}", highlight=False)
+            deaths = fatalities_text(h["fatalities_best"], h["fatalities_low"], h["fatalities_high"])
+            _out.line(f"  {h['recorded_at']:%Y-%m-%d %H:%M} {h['date'] or 'undated'} {h['sub_event_type']}, "
+                      f"deaths {deaths}, {h['n_reports']} reports, {h['status']}")
     if event.merge_reasons:
-        _out.print("[bold]why these reports are one event[/bold]")
+        _out.print(Text("why these reports are one event", "bold"))
         for reason in event.merge_reasons:
-            _out.print(f"  - {reason}", highlight=False)
+            _out.line(f"  - {reason}")
 
 
 @cli.command("demo")
-@click.option("--db", default=None, help="Keep the demo ledger in this file (default: a temporary file).")
+@click.option("--db", default=None, help="Keep the demo ledger in this file (default: a temporary file, "
+                                         "deleted when the demo ends).")
 def demo_cmd(db: str | None) -> None:
     """Run the shipped example corpus end to end and print the ledger.
 
     \b
     Example:
       sitrep demo
+      sitrep demo --db demo.db && sitrep serve --db demo.db
     """
     corpus = _example_corpus()
     with tempfile.TemporaryDirectory() as tmp:
         path = db or str(Path(tmp) / "demo.db")
-        _err.print(f"running sitrep on the example corpus in {corpus}", highlight=False)
-        status = _run_with_progress([str(corpus)], path)
+        _err.line(f"running sitrep on the example corpus in {corpus}")
+        status = _run_with_progress([str(corpus)], path, db_label=db or "a temporary ledger")
         from .store import Store
 
         with Store(path) as store:
             events = store.load_events()
         _print_ledger(events)
+    if db:
+        _err.line(f"the ledger is in {db}: `sitrep serve --db {db}` shows it on a map")
+    else:
+        _err.line("the demo's ledger was temporary and is gone: `sitrep demo --db demo.db` keeps it")
     sys.exit(status)
 
 
@@ -327,7 +592,13 @@ def classify_cmd(tsv: str, output: str | None, text_column: str | None) -> None:
 @click.option("--token", envvar="SITREP_TOKEN", default=None,
               help="Bearer token that POST /articles requires (or SITREP_TOKEN); without one, ingest is off.")
 def serve_cmd(db: str, host: str, port: int, token: str | None) -> None:
-    """Serve the HTTP API (and the web page) over the ledger; OpenAPI docs at /docs.
+    """Serve the HTTP API and the web page over the ledger; OpenAPI docs at /docs.
+
+    How reads and writes are guarded: reading (the page, GET /events, /articles, the exports) is
+    open to anyone who can reach --host:--port, so the default listens on loopback only; put it
+    behind a proxy with its own login before listening on another address. Writing (POST
+    /articles, which ingests reports) needs the bearer token set with --token or SITREP_TOKEN;
+    with no token set, ingest is off. Request bodies are capped (SITREP_MAX_BODY_BYTES).
 
     \b
     Example:
@@ -339,11 +610,16 @@ def serve_cmd(db: str, host: str, port: int, token: str | None) -> None:
 
         from .api import Settings, create_app
     except ImportError as err:
-        raise click.ClickException(f"the API needs its extra packages ({err.name} is missing): "
-                                   f"pip install 'sitrep[api]'") from err
+        raise click.ClickException(f"the API's packages are incomplete ({err.name} is missing): reinstall "
+                                   f"sitrep with `pip install {DISTRIBUTION}` (in a checkout: pip install -e .)") from err
+    if "://" not in db and not Path(db).is_file():
+        if not token:
+            raise click.ClickException(f"no ledger at {db}: make one with `sitrep run REPORTS/ --db {db}` "
+                                       "(or start with --token to fill a new one through POST /articles)")
+        _err.line(f"no ledger at {db} yet: a new one is made, filled through POST /articles")
     app = create_app(Settings.from_env(db=db, token=token))
-    _err.print(f"serving {db} on http://{host}:{port} (docs at /docs; ingest "
-               f"{'needs the bearer token' if token else 'is off: no token set'})", highlight=False)
+    _err.line(f"serving {db} on http://{host}:{port} (docs at /docs; reading is open to whoever reaches "
+              f"this address; ingest {'needs the bearer token' if token else 'is off: no token set'})")
     uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
 
 
@@ -357,11 +633,14 @@ def main(argv: list[str] | None = None) -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
-        _err.print("aborted")
+        _err.line("aborted")
         sys.exit(130)
     except SitrepError as exc:
-        _err.print(f"[red]error[/red] {exc}", highlight=False)
+        _err.line(f"error: {exc}")
         sys.exit(2)
+    except BrokenPipeError:  # `sitrep events | head`: the reader has gone, nothing to say
+        sys.stderr.close()
+        sys.exit(141)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -5,7 +5,7 @@ order, with the work that needs one article at a time (clean, parse, extract) sp
 workers and the work that needs every article (dedupe, publication dates, the first pass, merge)
 done here. Each worker process loads the spaCy pipeline and builds its extractor once.
 
-Needs the optional extra `dask` (`pip install -e ".[dask]"`).
+Needs the optional extra `dask` (`pip install 'sitrep-ledger[dask]'`; in a checkout `pip install -e ".[dask]"`).
 """
 from __future__ import annotations
 
@@ -15,12 +15,13 @@ import logging
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Iterator, Sequence
 
+from . import install_hint
 from .clean import clean_article
 from .errors import ConfigError
 from .extract.mentions import ExtractOptions, Extractor
 from .geocode import Gazetteer, default_gazetteer
 from .nlp import load_pipeline
-from .pipeline import Options, Progress, _merge, _plan
+from .pipeline import Options, Progress, _merge, _plan, report
 from .records import Article, CleanArticle, Event, Mention, SyndicationGroup
 
 if TYPE_CHECKING:
@@ -45,10 +46,13 @@ def process_articles_dask(articles: Sequence[Article], *, options: Options | Non
     """`process_articles` on Dask: at `scheduler` (tcp://HOST:PORT), else on a local cluster of
     `n_workers` processes on 127.0.0.1. `gazetteer`, when given, must pickle."""
     options = options or Options()
+    report(progress, "cleaning", 0, len(articles))
     with _client(scheduler, n_workers) as client:
         parts = _partitions(list(articles), partition_size)
         cleaned = [c for part in client.gather(client.map(_clean_partition, parts, pure=False)) for c in part]
+        report(progress, "finding copies", 0, len(cleaned))
         plan = _plan(cleaned, options=options, extract_ids=extract_ids)
+        report(progress, "parsing", 0, len(plan.todo))
         chunks = _partitions(plan.todo, partition_size)
         worker_options = dataclasses.replace(options.extract, n_process=1)  # a worker forks no pool
         futures = [client.submit(_extract_partition, chunk,
@@ -62,11 +66,10 @@ def process_articles_dask(articles: Sequence[Article], *, options: Options | Non
             for chunk, future in zip(chunks, futures):
                 yield from future.result()
                 done += len(chunk)
-                if progress:
-                    progress(done, len(plan.todo))
+                report(progress, "parsing", done, len(plan.todo))
 
         events = _merge(extracted(), plan, options=options, stored_mentions=stored_mentions,
-                        extract_ids=extract_ids)
+                        extract_ids=extract_ids, progress=progress)
     return events, plan.groups, cleaned
 
 
@@ -75,7 +78,7 @@ def _client(scheduler: str | None, n_workers: int) -> Iterator["Client"]:
     try:
         from distributed import Client, LocalCluster
     except ImportError as err:
-        raise ConfigError('the Dask engine needs the extra "dask": pip install "sitrep[dask]"') from err
+        raise ConfigError(f"the Dask engine needs the extra 'dask': {install_hint('dask')}") from err
     if scheduler:
         try:
             client = Client(scheduler, timeout="20s")

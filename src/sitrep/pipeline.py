@@ -25,13 +25,15 @@ from .store import Store
 
 LOGGER = logging.getLogger(__name__)
 
-__all__ = ["Options", "RunResult", "run", "ingest", "process_articles", "publication_dates", "keep_event_ids", "number_repeats", "same_story", "retract", "correct"]
+__all__ = ["Options", "RunResult", "Progress", "STAGES", "report", "run", "ingest", "process_articles", "publication_dates", "keep_event_ids", "number_repeats", "same_story", "retract", "correct"]
 
 DEFAULT_DB = "sitrep.db"
 # Share of the shorter report found in the other above which two reports are copies of one story
 # (dedupe's containment score): syndicated copies and light rewrites score 0.9-1.0 on the seed and
 # example corpora; reports that only recall a shared paragraph score about 0.5.
 SAME_STORY_OVERLAP = 0.8
+# How often (in articles read) the reading stage reports progress: a line a second or so on a big folder.
+READ_REPORT_EVERY = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +65,16 @@ class RunResult:
     events: tuple[Event, ...]
 
 
-Progress = Callable[[int, int], None]
+# progress(stage, done, total): the stage running (one of STAGES) and how far it is; total is None
+# while it is not known. Each stage is announced (done 0) before its work starts.
+Progress = Callable[[str, int, "int | None"], None]
+STAGES = ("reading", "cleaning", "finding copies", "parsing", "merging", "saving")
+
+
+def report(progress: Progress | None, stage: str, done: int = 0, total: int | None = None) -> None:
+    """Tell `progress` (if any) how far `stage` is."""
+    if progress is not None:
+        progress(stage, done, total)
 
 
 def publication_dates(cleaned: Sequence[CleanArticle],
@@ -139,18 +150,21 @@ def process_articles(articles: Sequence[Article], *, options: Options | None = N
                                                                 list[CleanArticle]]:
     """Clean, dedupe, extract and merge; `extract_ids` limits extraction to new or changed articles."""
     options = options or Options()
+    report(progress, "cleaning", 0, len(articles))
     gazetteer = gazetteer or default_gazetteer()
     cleaned = [clean_article(a) for a in articles]
+    report(progress, "finding copies", 0, len(cleaned))
     plan = _plan(cleaned, options=options, extract_ids=extract_ids)
+    report(progress, "parsing", 0, len(plan.todo))  # loading the language model takes a few seconds
     extractor = Extractor(load_pipeline(options.model), gazetteer, options=options.extract)
 
     def extracted() -> Iterator[list[Mention]]:
         for k, found in enumerate(extractor.extract(plan.todo, plan.published), start=1):
             yield found
-            if progress:
-                progress(k, len(plan.todo))
+            report(progress, "parsing", k, len(plan.todo))
 
-    events = _merge(extracted(), plan, options=options, stored_mentions=stored_mentions, extract_ids=extract_ids)
+    events = _merge(extracted(), plan, options=options, stored_mentions=stored_mentions, extract_ids=extract_ids,
+                    progress=progress)
     return events, plan.groups, cleaned
 
 
@@ -176,13 +190,15 @@ def _plan(cleaned: Sequence[CleanArticle], *, options: Options, extract_ids: set
 
 
 def _merge(extracted: Iterable[list[Mention]], plan: _Plan, *, options: Options,
-           stored_mentions: Sequence[Mention], extract_ids: set[str] | None) -> list[Event]:
+           stored_mentions: Sequence[Mention], extract_ids: set[str] | None,
+           progress: Progress | None = None) -> list[Event]:
     """Merge the stored mentions of unchanged articles with the new ones (in `plan.todo` order)."""
     mentions: list[Mention] = [m for m in stored_mentions
                                if extract_ids is None or m.article_id not in extract_ids]
     for found in extracted:
         mentions.extend(found)
     mentions = number_repeats(mentions)
+    report(progress, "merging", 0, len(mentions))
     return merge_mentions(mentions, groups=plan.group_of, options=options.merge)
 
 
@@ -254,7 +270,12 @@ def run(paths: Iterable[str | Path], *, options: Options | None = None, gazettee
     """
     options = options or Options()
     errors: list[InputError] = []
-    incoming = list(read_articles(paths, errors=errors))
+    report(progress, "reading")
+    incoming = []
+    for article in read_articles(paths, errors=errors):
+        incoming.append(article)
+        if len(incoming) % READ_REPORT_EVERY == 0:
+            report(progress, "reading", len(incoming))
     # exclusive(): concurrent writers take turns, from the first read to the commit.
     with Store(options.db) as store, store.exclusive("run"):
         return ingest(incoming, store, options=options, gazetteer=gazetteer, progress=progress, errors=errors)
@@ -289,6 +310,7 @@ def ingest(incoming: Sequence[Article], store: Store, *, options: Options, gazet
         extract_ids=changed, progress=progress)
     events = apply_corrections(keep_event_ids(events, previous), store.corrections())
     group_of = {aid: g.group_id for g in groups for aid in g.article_ids}
+    report(progress, "saving", 0, len(events))
     # One transaction: a run killed here leaves the ledger as it was before the run.
     store.save_run(((c.article, c.text, group_of.get(c.id)) for c in cleaned), events,
                    scope=[c.id for c in cleaned] + sorted(retracted), revisions=revisions, reason=reason)

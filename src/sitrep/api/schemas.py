@@ -31,7 +31,7 @@ class _Out(BaseModel):
 
 
 class EventSummary(_Out):
-    """One event as a list shows it; `fatalities` is ACLED's (best estimate, 0 when none)."""
+    """One event as a list shows it; `fatalities` is the best estimate, null when no report gives one."""
 
     event_id: str
     event_id_cnty: str = Field(description="ACLED-style id: ISO 3166-1 alpha-3 + event_id")
@@ -51,7 +51,8 @@ class EventSummary(_Out):
     latitude: float | None
     longitude: float | None
     geo_precision: int | None
-    fatalities: int
+    fatalities: int | None = Field(description="best estimate of the dead; null (shown as \"unknown\") when "
+                                               "no report gives a figure, never 0 for unknown")
     fatalities_low: int | None
     fatalities_high: int | None
     n_reports: int
@@ -86,6 +87,9 @@ class ClaimOut(_Out):
     sentence: str
     start: int = Field(description="offset of the sentence in the article's text")
     end: int
+    claimant_label: str = Field(description="who claims it, in plain English (\"NRF spokesperson Fahim Dashti (NRF)\")")
+    text: str = Field(description="the claim as a sentence (\"NRF spokesperson Fahim Dashti (NRF) claims 40 Taliban "
+                                  "killed\")")
 
 
 class MentionOut(_Out):

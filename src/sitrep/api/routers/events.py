@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query, status
 
+from ...present import claim_text, claimant_label
 from ...records import Event
 from ...store import Store
 from ..deps import FilterDep, StoreDep
@@ -50,7 +51,8 @@ def _detail(store: Store, event: Event) -> dict:
                     "qualifier": c.qualifier, "side": c.side, "claimant": c.claimant,
                     "claimant_text": c.claimant_text, "stance": c.stance, "estimated": c.estimated,
                     "article_id": c.article_id, "outlet": c.outlet, "sentence": c.sentence,
-                    "start": c.start, "end": c.end} for c in event.claims],
+                    "start": c.start, "end": c.end, "claimant_label": claimant_label(c),
+                    "text": claim_text(c)} for c in event.claims],
         "mentions": [{"article_id": m.article_id, "sentence": m.sentence, "start": m.start, "end": m.end,
                       "trigger": m.trigger, "event_type": m.event_type, "sub_event_type": m.sub_event_type,
                       "stance": m.stance, "claimant": m.claimant, "place_text": m.place_text,
