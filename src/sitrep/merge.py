@@ -83,7 +83,9 @@ def _narrowest(a: DateRange, b: DateRange) -> DateRange:
         return best
     if lo == hi:
         return DateRange.day(lo, best.text)
-    date = best.date if lo <= best.date <= hi else lo + (hi - lo) / 2
+    # the day the narrower report points at, moved into the common period when it falls outside
+    # (a report dated by its publication points at the last day of its week)
+    date = min(max(best.date, lo), hi)
     return DateRange(date, lo, hi, best.time_precision, best.text)
 
 
@@ -174,9 +176,13 @@ def _same_story(c: _Cluster, m: Mention, group: str | None) -> bool:
 def _week_of(c: _Cluster, m: Mention) -> bool:
     """A report dated only by its week (the publication's) that holds the event's day and names
     one of its armed actors: the week's news of that event, not an undated recollection."""
-    if m.date is None or m.date.time_precision > 2 or c.date is None or c.date.time_precision != 1:
+    if m.date is None or m.date.time_precision > 2 or c.date is None or c.date.time_precision > 2:
         return False
-    if not m.date.date_min <= c.date.date <= m.date.date_max:
+    if c.date.time_precision == 1:
+        if not m.date.date_min <= c.date.date <= m.date.date_max:
+            return False
+    elif not (c.date.overlaps(m.date, 0) and any(x.sub_event_type == m.sub_event_type for x in c.mentions)):
+        # two reports dated by their week: the same kind of event in the same week
         return False
     named = {a for a in m.actors if not a.startswith(_GENERIC_PREFIXES) and load_lexicon().inter(a) != _CIVILIAN_INTER}
     return bool(_families(named) & _families(c.actors))

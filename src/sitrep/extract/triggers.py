@@ -344,6 +344,10 @@ def _objects(tok: Token) -> list[Token]:
         # "rockets were fired" with the subject in a conjoined passive: inherit from the head verb.
         if not heads and tok.dep_ == "conj" and tok.head.pos_ == "VERB":
             heads.extend(c for c in tok.head.children if c.dep_ == "nsubjpass")
+        # "recaptured Wad Madani, the capital city": a name right after a transitive verb that the
+        # parser took for an adverbial is its object
+        if not heads:
+            heads.extend(c for c in tok.children if c.dep_ == "npadvmod" and c.pos_ == "PROPN" and c.i > tok.i)
     else:
         for child in tok.children:
             if child.dep_ == "prep" and child.lower_ in _NOUN_ARG_PREPS:
