@@ -39,6 +39,7 @@ def test_public_names_are_pinned():
     (_claim(claimant="NRF", text="Ali Nazary, head of the NRF’s overseas relations,"), "Ali Nazary (NRF)"),
     (_claim(claimant="NRF", text="the NRF"), "NRF"),
     (_claim(claimant="NRF", text="he"), "NRF"),
+    (_claim(claimant="NRF", text="the spokesman"), "Spokesman (NRF)"),
     (_claim(claimant="NRF", text="An Afghan rebel group led by the son of late anti-Taliban commander Ahmad "
                                  "Shah Massoud"), "NRF"),
     (_claim(claimant="independent", text="Residents of Panjshir"), "Residents of Panjshir"),
@@ -68,8 +69,8 @@ def test_a_summary_groups_who_reported_and_spells_out_the_figures():
               _claim(claimant="NRF", text="the NRF"),
               _claim("killed", 40, claimant="NRF", text="an NRF spokesperson, Fahim Dashti,", side="Taliban"),
               _claim(claimant="Taliban", stance="denies")]
-    assert claims_summary(claims) == ("Reported by Dailytrust, CNN and NRF. NRF spokesperson Fahim Dashti (NRF) "
-                                      "claims 40 Taliban killed. Denied by Taliban.")
+    assert claims_summary(claims) == ("Reported by Dailytrust and CNN. Claimed by NRF. NRF spokesperson Fahim "
+                                      "Dashti (NRF) claims 40 Taliban killed. Denied by Taliban.")
     assert claims_summary([]) == ""
     many = [_claim("killed", k, claimant="NRF", side="Taliban") for k in range(1, 8)]
     assert claims_summary(many, limit=4).endswith("NRF claims 4 Taliban killed. And 3 more claims.")

@@ -25,6 +25,7 @@ from sitrep.web import INDEX_HTML, STATIC_DIR
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples" / "corpus"
+ABROAD = REPO / "tests" / "data" / "undated_abroad"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
@@ -267,25 +268,36 @@ def _save_undated(db: Path) -> None:
                                  (mention,), (claim,), fatalities_low=4, fatalities_best=4, fatalities_high=4)])
 
 
+def _screenshot_script():
+    import sys
+
+    if "sitrep_screenshot" in sys.modules:
+        return sys.modules["sitrep_screenshot"]
+    spec = importlib.util.spec_from_file_location("sitrep_screenshot", REPO / "scripts" / "screenshot.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.fixture(scope="module")
 def server(web_db):
-    uvicorn = pytest.importorskip("uvicorn")
-    from sitrep.api.app import create_app
-    from sitrep.api.settings import Settings
+    pytest.importorskip("uvicorn")
+    with _screenshot_script().serve(str(web_db)) as base:
+        yield base
 
-    app = create_app(Settings(db=str(web_db)))
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the uvicorn server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+
+@pytest.fixture(scope="module")
+def abroad_server(tmp_path_factory):
+    """A ledger of tests/data/undated_abroad: dated events in Afghanistan, two undated ones, one
+    in Pakistan and one in Sudan (far from the rest), tolls known and unknown."""
+    pytest.importorskip("uvicorn")
+    from sitrep.pipeline import Options, run
+
+    db = tmp_path_factory.mktemp("abroad") / "abroad.db"
+    run([str(ABROAD)], options=Options(db=str(db)))
+    with _screenshot_script().serve(str(db)) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -333,6 +345,13 @@ class Watched:
 @pytest.fixture
 def watched(browser, server):
     w = Watched(browser, server)
+    yield w
+    w.close()
+
+
+@pytest.fixture
+def abroad(browser, abroad_server):
+    w = Watched(browser, abroad_server)
     yield w
     w.close()
 
@@ -417,8 +436,7 @@ def test_clicking_an_event_opens_its_claims_and_sources(watched, server, tmp_pat
     assert watched.page.locator("#claims .claim").count() == len(claims)
     cards = watched.page.locator("#claims .claim").all_inner_texts()
     for claim, card in zip(claims, cards):
-        if claim["claimant"]:
-            assert claim["claimant"] in card
+        assert claim["claimant_label"] in card and claim["text"] in card
         if claim["outlet"]:
             assert claim["outlet"] in card
         if claim["n"] is not None:
@@ -517,19 +535,122 @@ def test_hostile_article_text_is_shown_literally_and_runs_nothing(watched, serve
     assert not watched.errors, watched.errors
 
 
-def test_screenshot_of_the_page(watched, server, tmp_path):
-    watched.open()
-    ids = watched.page.locator("#ev-list tbody tr[data-event-id]").evaluate_all(
-        "els => els.map(e => e.getAttribute('data-event-id'))")
-    richest = max(ids, key=lambda i: len(_get(f"{server}/events/{i}")["claims"]))
-    watched.page.locator(f"#ev-list tbody tr[data-event-id='{richest}']").click()
-    watched.page.locator("#art-text mark.span-focus").wait_for()
-    watched.page.wait_for_timeout(300)
-    shot = tmp_path / "sitrep-page.png"
-    watched.page.screenshot(path=str(shot))
-    assert shot.stat().st_size > 20000
+def test_the_screenshot_script_shows_the_richest_event(browser, server, tmp_path):
+    script = _screenshot_script()
+    richest = script.richest_event(server)
+    details = _get(f"{server}/events/{richest}")
+    assert all(len(_get(f"{server}/events/{e['event_id']}")["claims"]) <= len(details["claims"])
+               for e in _get(server + "/events?limit=1000")["data"])
+    shot = script.screenshot(server, tmp_path / "sitrep-page.png", browser=browser)
+    assert shot.event_id == richest and not shot.errors, shot.errors
+    assert shot.status.startswith("Showing") and shot.path.stat().st_size > 20000
     keep = os.environ.get("SITREP_SCREENSHOT")
     if keep:
         Path(keep).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(shot, keep)
+        shutil.copy(shot.path, keep)
+
+
+# ---- the analyst's trust: where most events are, unknown values, whole columns, one spelling --
+
+def _inside(bounds: dict, lat: float, lon: float) -> bool:
+    return bounds["south"] <= lat <= bounds["north"] and bounds["west"] <= lon <= bounds["east"]
+
+
+def test_a_stray_event_is_listed_not_zoomed_to(abroad, abroad_server):
+    abroad.open()
+    events = _get(abroad_server + "/events?limit=1000")["data"]
+    sudan = [e for e in events if e["country"] == "Sudan"]
+    near = [e for e in events if e["country"] != "Sudan" and e["latitude"] is not None]
+    assert len(sudan) == 1 and len(near) >= 4
+    assert abroad.page.evaluate("() => window.sitrep.outlierEvents()") == [sudan[0]["event_id"]]
+    bounds = abroad.page.evaluate("() => window.sitrep.mapBounds()")
+    assert not _inside(bounds, sudan[0]["latitude"], sudan[0]["longitude"])
+    assert all(_inside(bounds, e["latitude"], e["longitude"]) for e in near), bounds
+    assert bounds["east"] - bounds["west"] < 40, "the map is not zoomed out to the world"
+    box = abroad.page.locator("#outlier-box")
+    box.wait_for(state="visible")
+    row = abroad.page.locator(f"#outlier-list tr[data-event-id='{sudan[0]['event_id']}']")
+    assert "Sudan" in row.inner_text() and "El Fasher" in row.inner_text()
+    assert "far from the rest" in abroad.page.locator("#status").inner_text()
+    row.click()
+    abroad.page.wait_for_function(
+        f"() => document.querySelector('#panel').getAttribute('data-event-id') === '{sudan[0]['event_id']}'")
+    assert not abroad.errors, abroad.errors
+
+
+def test_unknown_values_read_unknown_on_the_page(abroad, abroad_server):
+    abroad.open()
+    events = _get(abroad_server + "/events?limit=1000")["data"] + \
+        _get(abroad_server + "/events?limit=1000&undated=only")["data"]
+    unknown = [e for e in events if e["fatalities"] is None]
+    known = [e for e in events if e["fatalities"] is not None]
+    assert len(unknown) >= 2 and any(e["undated"] for e in unknown) and known
+    for event in events:
+        cell = abroad.page.locator(f"tr[data-event-id='{event['event_id']}'] td.num").first
+        assert cell.inner_text() == ("unknown" if event["fatalities"] is None else str(event["fatalities"]))
+    abroad.page.evaluate(f"() => window.sitrep.openEvent('{unknown[0]['event_id']}')")
+    abroad.page.wait_for_function(
+        f"() => document.querySelector('#panel').getAttribute('data-event-id') === '{unknown[0]['event_id']}'")
+    facts = abroad.page.locator("#ev-facts").inner_text()
+    assert re.search(r"Fatalities\s+unknown", facts), facts
+    text = abroad.page.locator("body").inner_text()
+    for word in ("None", "null", "undefined", "NaN"):
+        assert not re.search(rf"\b{word}\b", text), word
+    assert not abroad.errors, abroad.errors
+
+
+@pytest.mark.parametrize("width", [1500, 1100])
+def test_no_column_is_cut_off(browser, abroad_server, width):
+    w = Watched(browser, abroad_server)
+    try:
+        w.page.set_viewport_size({"width": width, "height": 900})
+        w.open()
+        w.page.locator("#undated-box").wait_for(state="visible")
+        overflow = w.page.evaluate("""() => Array.from(document.querySelectorAll('.table-wrap'))
+            .filter(wrap => wrap.offsetParent !== null)
+            .map(wrap => {
+                const right = wrap.getBoundingClientRect().right + 0.5;
+                const cut = Array.from(wrap.querySelectorAll('td.num, th.num, td.date'))
+                    .filter(td => td.getBoundingClientRect().right > right || td.scrollWidth > td.clientWidth + 1);
+                return [wrap.parentElement.id, wrap.scrollWidth - wrap.clientWidth, cut.length];
+            })""")
+        assert len(overflow) >= 3, overflow  # the dated list, "Not in view" and "Undated"
+        assert all(extra <= 0 and cut == 0 for _, extra, cut in overflow), overflow
+        assert not w.errors, w.errors
+    finally:
+        w.close()
+
+
+def test_a_place_reads_one_way_everywhere(abroad, abroad_server):
+    abroad.open()
+    events = _get(abroad_server + "/events?limit=1000&undated=only")["data"]
+    taloqan = next(e for e in events if e["admin1"] == "Takhar")
+    assert {taloqan["location"], taloqan["admin2"]} == {"Taloqan", "Taluqan"}  # the report's and the gazetteer's
+    where = abroad.page.locator(f"#undated-list tr[data-event-id='{taloqan['event_id']}'] td.where").inner_text()
+    assert where == "Taluqan, Takhar"
+    abroad.page.evaluate(f"() => window.sitrep.openEvent('{taloqan['event_id']}')")
+    abroad.page.wait_for_function(
+        f"() => document.querySelector('#panel').getAttribute('data-event-id') === '{taloqan['event_id']}'")
+    assert abroad.page.locator("#ev-title").inner_text().endswith(" · Taluqan, Takhar")
+    assert abroad.page.locator("#ev-facts").inner_text().count("Taluqan, Takhar") == 1
+    assert not abroad.errors, abroad.errors
+
+
+def test_the_legend_explains_colours_sizes_and_province_shading(abroad):
+    abroad.open()
+    legend = abroad.page.locator(".map-legend")
+    text = legend.inner_text()
+    assert "Battles" in text and "size: fatalities" in text and "province shade" in text
+    shading = abroad.page.locator(".map-legend .shading")
+    assert int(shading.get_attribute("data-max")) >= 1
+    # the province labels sit above the markers, so no cluster hides a province's name
+    z = abroad.page.evaluate("""() => [getComputedStyle(document.querySelector('.leaflet-labels-pane')).zIndex,
+                                     getComputedStyle(document.querySelector('.leaflet-marker-pane')).zIndex]""")
+    assert int(z[0]) > int(z[1])
+    assert not abroad.errors, abroad.errors
+
+
+def test_a_malformed_link_is_reported_not_thrown(watched):
+    watched.page.goto(watched.base + "/#article=%E0%A4%A")
+    watched.page.locator("#status", has_text="not a valid article id").wait_for(timeout=20000)
     assert not watched.errors, watched.errors

@@ -98,6 +98,7 @@ def claimant_label(claim: Claim) -> str:
         if nobody or len(text) > MAX_LABEL_CHARS:
             return org
         who = _person(text)
+        who = who[:1].upper() + who[1:]
         return org if who.lower() == org.lower() else f"{who} ({org})"
     if nobody:
         return _outlet(claim) or "an unnamed source"
@@ -151,14 +152,19 @@ def _and(names: Sequence[str]) -> str:
 
 
 def claims_summary(claims: Iterable[Claim], *, limit: int = SUMMARY_CLAIMS) -> str:
-    """The claims of an event in a few plain sentences: "Reported by Dailytrust and CNN. NRF
-    spokesperson Fahim Dashti (NRF) claims 40 Taliban killed." ("" when there is no claim)."""
+    """The claims of an event in a few plain sentences: "Reported by Dailytrust and CNN. Claimed by
+    NRF. NRF spokesperson Fahim Dashti (NRF) claims 40 Taliban killed. Denied by Taliban." ("" when
+    there is no claim)."""
     by_stance: dict[str, list[str]] = {}
     figures: list[str] = []
     for claim in claims:
         if claim.kind == "event":
-            labels = by_stance.setdefault(claim.stance, [])
-            label = claimant_label(claim)
+            # an outlet's own account is "reported"; a party's is "claimed", named by the party
+            # (its spokespeople are named with the figures they give)
+            party = not _reported_by_outlet(claim)
+            stance = "party" if party and claim.stance == "claims" else claim.stance
+            labels = by_stance.setdefault(stance, [])
+            label = claim.claimant if party else claimant_label(claim)
             if label not in labels:
                 labels.append(label)
         else:
@@ -168,8 +174,8 @@ def claims_summary(claims: Iterable[Claim], *, limit: int = SUMMARY_CLAIMS) -> s
     def led(stance: str, lead: str) -> list[str]:
         return [f"{lead} {_and(by_stance[stance])}"] if by_stance.get(stance) else []
 
-    parts = [*led("claims", "Reported by"), *led("unverified", "Reported, unverified, by"), *figures,
-             *led("confirms", "Confirmed by"), *led("denies", "Denied by")]
+    parts = [*led("claims", "Reported by"), *led("unverified", "Reported, unverified, by"),
+             *led("party", "Claimed by"), *figures, *led("confirms", "Confirmed by"), *led("denies", "Denied by")]
     if not parts:
         return ""
     more = len(parts) - limit

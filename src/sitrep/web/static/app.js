@@ -20,6 +20,13 @@
     "Strategic developments": "#1f77b4"
   };
   var OTHER_COLOR = "#7f7f7f";
+  // How every part of the page shows a value no report gives (the API's null): never 0, "–" or "None".
+  var UNKNOWN = "unknown";
+  // The map fits the bulk of the events: an event further from their median point than
+  // OUTLIER_FACTOR times the bulk's typical distance (and more than OUTLIER_MIN_DEGREES) is listed
+  // under "Not in view" instead of stretching the map to the whole world.
+  var OUTLIER_FACTOR = 4;
+  var OUTLIER_MIN_DEGREES = 3;
   var DAY = 86400000;
   // No event is older: an earlier date is a placeholder for none, never put on the timeline.
   var EARLIEST = Date.UTC(1900, 0, 1);
@@ -35,6 +42,7 @@
     bins: [],
     selectedId: null,
     truncated: false,
+    outliers: [],     // visible events far from the rest: listed, not zoomed to
     total: 0,
     loadSeq: 0
   };
@@ -125,17 +133,53 @@
       include_background: $("f-background").checked ? "true" : "" };
   }
 
-  function placeLabel(ev) {
-    var bits = [];
-    if (ev.location) bits.push(ev.location);
-    if (ev.admin2 && ev.admin2 !== ev.location) bits.push(ev.admin2);
-    if (ev.admin1 && ev.admin1 !== ev.location) bits.push(ev.admin1);
-    return bits.join(", ") || "(no place)";
+  /* A place name's skeleton: its first letter and consonants, case, accents, "district" and
+   * doubled letters aside ("Annaba" and "Anaba", "Taloqan" and "Taluqan", "Andarab district" and
+   * "Andarab" are one place spelled two ways). Only an event's own names are compared. */
+  function skeleton(name) {
+    var s = String(name || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/\b(district|province|city)\b/g, "").replace(/[^a-z]/g, "");
+    return (s.charAt(0) + s.slice(1).replace(/[aeiouy]/g, "")).replace(/(.)\1+/g, "$1");
   }
+
+  /* The one way the page names an event's place: the town as the report spells it, then the
+   * district and province as the gazetteer does, each once ("Annaba, Anaba" reads "Anaba"). */
+  function placeLabel(ev) {
+    var bits = [], seen = {};
+    [ev.location, ev.admin2, ev.admin1].forEach(function (name, k) {
+      if (!name) return;
+      var key = skeleton(name);
+      if (seen[key] !== undefined) {
+        if (k > 0) bits[seen[key]] = name;  // the gazetteer's spelling wins
+        return;
+      }
+      seen[key] = bits.length;
+      bits.push(name);
+    });
+    if (ev.country && ev.country !== mainCountry()) bits.push(ev.country);
+    return bits.join(", ") || "place unknown";
+  }
+
+  var countryCache = { key: null, name: null };
+  /* The country most events are in: other countries are named in place labels. */
+  function mainCountry() {
+    var events = state.all.concat(state.undated);
+    if (countryCache.key === events.length) return countryCache.name;
+    var counts = {}, best = null;
+    events.forEach(function (ev) {
+      if (!ev.country) return;
+      counts[ev.country] = (counts[ev.country] || 0) + 1;
+      if (best === null || counts[ev.country] > counts[best]) best = ev.country;
+    });
+    countryCache = { key: events.length, name: best };
+    return best;
+  }
+
+  function known(v) { return v !== null && v !== undefined; }
 
   function fatalitiesLabel(ev) {
     var f = ev.fatalities;
-    if (f === null || f === undefined) return "–";
+    if (!known(f)) return UNKNOWN;
     var lo = ev.fatalities_low, hi = ev.fatalities_high;
     if (lo !== null && lo !== undefined && hi !== null && hi !== undefined && (lo !== f || hi !== f)) {
       return f + " (" + lo + "–" + hi + ")";
@@ -226,6 +270,8 @@
 
   function render(refit) {
     applyPeriod();
+    state.outliers = findOutliers(state.visible);
+    drawOutliers();
     updateLegend();
     drawMarkers();
     shadeProvinces();
@@ -246,6 +292,7 @@
     if (placed < v) text += " (" + (v - placed) + " without coordinates, listed only)";
     var u = undatedEvents().length;
     if (u) text += "; " + u + " undated listed apart";
+    if (state.outliers.length) text += "; " + state.outliers.length + " far from the rest listed under “Not in view”";
     if (state.truncated) text += ". Only the first " + state.all.length + " of " + state.total +
       " matching events were loaded: narrow the filters.";
     setStatus(text + ".");
@@ -313,10 +360,11 @@
     map.on("zoomend", drawMarkers);
   }
 
-  /* Province names at their outer ring's centroid, shown from zoom 6 on, under the markers. */
+  /* Province names at their outer ring's centroid, shown from zoom 6 on, over the markers (they
+   * take no clicks, so the markers under them still open). */
   function addProvinceLabels(provinces) {
     var pane = map.createPane("labels");
-    pane.style.zIndex = 450;
+    pane.style.zIndex = 650;  // above the markers (600): a cluster never hides a province's name
     pane.style.pointerEvents = "none";
     var labels = L.layerGroup();
     provinces.features.forEach(function (f) {
@@ -357,7 +405,7 @@
       var n = counts[name] || 0;
       var t = max ? n / max : 0;
       layer.setStyle({
-        fillColor: n ? "rgb(" + Math.round(251 - 20 * t) + "," + Math.round(236 - 70 * t) + "," + Math.round(214 - 110 * t) + ")" : "#fbfaf6",
+        fillColor: shade(t, n),
         weight: name === chosen ? 2.5 : 1,
         color: name === chosen ? "#233142" : "#8a8f96"
       });
@@ -390,7 +438,22 @@
       sw.style.background = colorOf(t);
       legendBox.appendChild(el("div", null, [sw, t]));
     });
-    legendBox.appendChild(el("div", { className: "sizes", text: "size: fatalities · number: events in a cluster" }));
+    legendBox.appendChild(el("div", { className: "sizes", text: "size: fatalities (smallest: unknown) · number: events in a cluster" }));
+    var max = 0, counts = {};
+    state.visible.forEach(function (ev) {
+      if (ev.admin1) { counts[ev.admin1] = (counts[ev.admin1] || 0) + 1; max = Math.max(max, counts[ev.admin1]); }
+    });
+    var ramp = el("span", { className: "ramp" });
+    ramp.style.background = "linear-gradient(to right, " + shade(0, 1) + ", " + shade(1, 1) + ")";
+    legendBox.appendChild(el("div", { className: "shading", "data-max": String(max) }, [
+      "province shade: events shown ", el("span", { className: "ramp-end", text: "1" }), ramp,
+      el("span", { className: "ramp-end", text: String(Math.max(1, max)) })]));
+  }
+
+  /* A province's fill for t = its events / the busiest province's (0 < t <= 1); none: pale. */
+  function shade(t, n) {
+    if (!n) return "#fbfaf6";
+    return "rgb(" + Math.round(251 - 20 * t) + "," + Math.round(236 - 70 * t) + "," + Math.round(214 - 110 * t) + ")";
   }
 
   function addFitControl() {
@@ -409,8 +472,30 @@
     ctl.addTo(map);
   }
 
+  function median(values) {
+    var v = values.slice().sort(function (a, b) { return a - b; });
+    var m = Math.floor(v.length / 2);
+    return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+  }
+
+  /* The visible events far from the rest (a stray report in another country): listed, not fitted. */
+  function findOutliers(events) {
+    var placed = events.filter(hasCoords);
+    if (placed.length < 3) return [];
+    var lat = median(placed.map(function (ev) { return ev.latitude; }));
+    var lng = median(placed.map(function (ev) { return ev.longitude; }));
+    var dist = function (ev) { return Math.sqrt(Math.pow(ev.latitude - lat, 2) + Math.pow(ev.longitude - lng, 2)); };
+    var typical = median(placed.map(dist));
+    var limit = Math.max(OUTLIER_MIN_DEGREES, OUTLIER_FACTOR * typical);
+    var far = placed.filter(function (ev) { return dist(ev) > limit; });
+    return far.length * 2 < placed.length ? far : [];  // never more outliers than bulk
+  }
+
   function fitToEvents() {
-    var pts = state.visible.filter(hasCoords).map(function (ev) { return [ev.latitude, ev.longitude]; });
+    var out = {};
+    state.outliers.forEach(function (ev) { out[ev.event_id] = true; });
+    var pts = state.visible.filter(function (ev) { return hasCoords(ev) && !out[ev.event_id]; })
+      .map(function (ev) { return [ev.latitude, ev.longitude]; });
     if (!pts.length) { map.fitBounds(provinceBounds, { padding: [10, 10] }); return; }
     var b = L.latLngBounds(pts);
     // never zoom in further than a few degrees around the events
@@ -463,11 +548,11 @@
   }
 
   function clusterMarker(group) {
-    var lat = 0, lng = 0, types = {}, fat = 0;
+    var lat = 0, lng = 0, types = {}, fat = 0, unknownFat = 0;
     group.forEach(function (ev) {
       lat += ev.latitude; lng += ev.longitude;
       types[ev.event_type] = (types[ev.event_type] || 0) + 1;
-      fat += ev.fatalities || 0;
+      if (known(ev.fatalities)) fat += ev.fatalities; else unknownFat += 1;
     });
     lat /= group.length; lng /= group.length;
     var main = Object.keys(types).sort(function (a, b) { return types[b] - types[a]; })[0];
@@ -476,7 +561,8 @@
     bubble.style.background = colorOf(main);
     var icon = L.divIcon({ html: bubble, className: "ev-cluster", iconSize: [size, size] });
     var m = L.marker([lat, lng], { icon: icon, keyboard: true, title: group.length + " events" });
-    m.bindTooltip(el("span", { text: group.length + " events, " + fat + " fatalities · click to " +
+    m.bindTooltip(el("span", { text: group.length + " events, " + fat + " fatalities" +
+      (unknownFat ? " (" + unknownFat + " with the toll unknown)" : "") + " · click to " +
       (spread(group) ? "zoom in" : "list them") }));
     m.on("add", function () {
       var node = m.getElement();
@@ -547,7 +633,7 @@
     var bins = [], index = {};
     for (var t = binStart(min, interval); t <= max; t = nextBin(t, interval)) {
       index[t] = bins.length;
-      bins.push({ start: t, end: nextBin(t, interval), total: 0, fatalities: 0, byType: {} });
+      bins.push({ start: t, end: nextBin(t, interval), total: 0, fatalities: 0, unknownFat: 0, byType: {} });
       if (bins.length > 5000) break;
     }
     events.forEach(function (ev) {
@@ -556,7 +642,7 @@
       var b = bins[index[binStart(d, interval)]];
       if (!b) return;
       b.total += 1;
-      b.fatalities += ev.fatalities || 0;
+      if (known(ev.fatalities)) b.fatalities += ev.fatalities; else b.unknownFat += 1;
       b.byType[ev.event_type] = (b.byType[ev.event_type] || 0) + 1;
     });
     return { interval: interval, bins: bins };
@@ -605,7 +691,7 @@
           "class": "bar" + (inside ? "" : " dim"), "data-start": fmtDate(b.start) });
         var title = svgEl("title", {});
         title.textContent = label(b, res.interval) + ": " + b.total + " event" + (b.total > 1 ? "s" : "") +
-          ", " + b.fatalities + " fatalities";
+          ", " + b.fatalities + " fatalities" + (b.unknownFat ? " (" + b.unknownFat + " with the toll unknown)" : "");
         r.appendChild(title);
         bars.appendChild(r);
       });
@@ -775,12 +861,12 @@
     var sw = el("span", { className: "sw" });
     sw.style.background = colorOf(ev.event_type);
     var cells = [
-      el("td", null, [sw, ev.sub_event_type || ev.event_type || "",
+      el("td", { className: "what" }, [sw, ev.sub_event_type || ev.event_type || "",
         el("span", { className: "muted small block", text: (ev.actors || []).join(", ") })]),
-      el("td", { text: [ev.location, ev.admin1 !== ev.location ? ev.admin1 : null].filter(Boolean).join(", ") }),
-      el("td", { className: "num", text: fatalitiesLabel(ev) })
+      el("td", { className: "where", text: placeLabel(ev) }),
+      el("td", { className: "num" + (known(ev.fatalities) ? "" : " unknown"), text: fatalitiesLabel(ev) })
     ];
-    if (withDate) cells.unshift(el("td", { text: ev.event_date || "" }));
+    if (withDate) cells.unshift(el("td", { className: "date", text: ev.event_date || "undated" }));
     var tr = el("tr", { tabindex: "0", "data-event-id": ev.event_id,
       className: ev.event_id === state.selectedId ? "selected" : null }, cells);
     tr.addEventListener("click", function () { openEvent(ev.event_id); });
@@ -808,6 +894,21 @@
     }
   }
 
+  // ---- events far from the rest: listed, not zoomed to --------------------------------------
+  function drawOutliers() {
+    var box = $("outlier-box");
+    var events = state.outliers;
+    box.hidden = events.length === 0;
+    $("outlier-title").textContent = "Not in view (" + events.length + ")";
+    var tbody = $("outlier-list").querySelector("tbody");
+    clear(tbody);
+    events.forEach(function (ev) {
+      var tr = eventRow(ev, true);
+      tr.addEventListener("click", function () { map.setView([ev.latitude, ev.longitude], Math.max(map.getZoom(), 6)); });
+      tbody.appendChild(tr);
+    });
+  }
+
   // ---- event panel ------------------------------------------------------------------------
   function figureLabel(c) {
     var parts = [];
@@ -818,8 +919,10 @@
         c.high !== undefined && (c.low !== c.n || c.high !== c.n)) {
       parts.push("(" + c.low + "–" + c.high + ")");
     }
+    if (!parts.length && c.kind !== "event" && c.kind !== "territory") parts.push(UNKNOWN);
     parts.push(c.kind || "");
-    return parts.join(" ").trim() || "–";
+    if (c.side) parts.push("(" + c.side + ")");
+    return parts.join(" ").trim();
   }
 
   function openEvent(id) {
@@ -895,14 +998,13 @@
       var read = el("button", { type: "button", className: "linkish", text: "show in article" });
       var card = el("article", { className: "claim", tabindex: "0", "data-article-id": c.article_id }, [
         el("div", { className: "claim-head" }, [
-          el("strong", { className: "claimant", text: c.claimant || "unattributed" }),
+          el("strong", { className: "claimant", text: c.claimant_label || c.claimant || "an unnamed source" }),
           el("span", { className: "stance stance-" + stance.replace(/[^a-z]/gi, ""), text: stance })
         ]),
-        c.claimant_text && c.claimant_text !== c.claimant ? el("div", { className: "muted small", text: c.claimant_text }) : null,
-        el("div", { className: "figure", text: figureLabel(c) }),
-        c.side ? el("div", { className: "side small", text: "among " + c.side }) : null,
-        el("div", { className: "outlet", text: c.outlet || c.article_id || "" }),
-        el("blockquote", { className: "quote", text: c.sentence || "" }),
+        c.kind !== "event" ? el("div", { className: "figure", text: figureLabel(c) }) : null,
+        el("div", { className: "claim-text", text: c.text || "" }),
+        el("div", { className: "outlet", text: (c.outlet ? c.outlet + " · " : "") + (c.article_id || "") }),
+        el("blockquote", { className: "quote", text: String(c.sentence || "").replace(/\s+/g, " ").trim() }),
         read
       ]);
       function show(reveal) {
@@ -1034,7 +1136,13 @@
   function followHash() {
     var m = /^#(event|article)=(.+)$/.exec(location.hash || "");
     if (!m) return;
-    var id = decodeURIComponent(m[2]);
+    var id;
+    try {
+      id = decodeURIComponent(m[2]);
+    } catch (err) {  // a hand-edited or truncated link ("%E0%A4%A")
+      setStatus("The link's #" + m[1] + "= part is not a valid " + m[1] + " id: pick an event on the map or in the list.", true);
+      return;
+    }
     if (m[1] === "event") openEvent(id);
     else showArticle(id, null, null);
   }
@@ -1077,6 +1185,11 @@
   window.sitrep = {
     visibleEvents: function () { return state.visible.map(function (ev) { return ev.event_id; }); },
     undatedEvents: function () { return undatedEvents().map(function (ev) { return ev.event_id; }); },
+    outlierEvents: function () { return state.outliers.map(function (ev) { return ev.event_id; }); },
+    mapBounds: function () {
+      var b = map.getBounds();
+      return { south: b.getSouth(), west: b.getWest(), north: b.getNorth(), east: b.getEast() };
+    },
     period: function () { return state.period; },
     openEvent: openEvent,
     showArticle: function (id) { return showArticle(id, null, null); }
