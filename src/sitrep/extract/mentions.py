@@ -231,7 +231,7 @@ class Extractor:
                 mention = self._mention(art, si, sent, unit, sent_actors, main_actors, attribution,
                                         date_ctx, place_ctx, context_admin1, pub_date, pub_prec,
                                         country, outlet, unknown_place=unknown_here,
-                                        fallback_admin1=fallback_admin1)
+                                        fallback_admin1=fallback_admin1, unknown_spans=sent_unknown)
                 if mention is not None:
                     mentions.append(mention)
             anchors = _anchors(units, doc)
@@ -488,7 +488,8 @@ class Extractor:
                  main_actors: list[str], attribution: Attribution | None, date_ctx: DateRange | None,
                  place_ctx: _PlaceHit | None, context_admin1: str | None, pub_date: dt.date | None,
                  pub_prec: int | None, country: str | None, outlet: str | None, *,
-                 unknown_place: bool = False, fallback_admin1: str | None = None) -> Mention | None:
+                 unknown_place: bool = False, fallback_admin1: str | None = None,
+                 unknown_spans: Sequence[tuple[int, int, str]] = ()) -> Mention | None:
         doc = sent.doc
         # When: the unit's own date, else the paragraph's, else the publication date.
         own_dates = [d for d in unit.dates if d.kind != "period"]
@@ -559,7 +560,8 @@ class Extractor:
                     names.insert(0, unknown)
         # Where: the unit's nearest place with a province, else the paragraph's, else the article's.
         place, place_text = self._where(unit, place_ctx, context_admin1, country, date_is_own=date_is_own,
-                                        unknown_place=unknown_place, fallback_admin1=fallback_admin1)
+                                        unknown_place=unknown_place, fallback_admin1=fallback_admin1,
+                                        unknown_spans=unknown_spans, doc=doc)
         # Is it history?
         anchor = doc[unit.i]
         reason = None
@@ -673,8 +675,17 @@ class Extractor:
 
     def _where(self, unit: _Unit, place_ctx: _PlaceHit | None, context_admin1: str | None,
                country: str | None, *, date_is_own: bool = True, unknown_place: bool = False,
-               fallback_admin1: str | None = None) -> tuple[Place | None, str | None]:
+               fallback_admin1: str | None = None, unknown_spans: Sequence[tuple[int, int, str]] = (),
+               doc: Doc | None = None) -> tuple[Place | None, str | None]:
         own = sorted(unit.places, key=lambda h: abs(h.start - unit.i))
+        if own and unknown_spans and doc is not None:
+            # "seized the town of Minova, a supply route for Goma": the place nearest the event
+            # is one the gazetteer does not know, and the towns it knows are other towns (a
+            # province, or a district the unknown place lies in, still places it)
+            nearest = min(unknown_spans, key=lambda u: abs(u[0] - unit.i))
+            if abs(nearest[0] - unit.i) < abs(own[0].start - unit.i) and all(
+                    h.place.geo_precision < 3 and not _contains(doc, h.start, nearest[0]) for h in own):
+                return None, None
         with_admin1 = [h for h in own if h.place.admin1]
         # The story's country first: a place across the border ("fled to Kisoro in Uganda") is
         # where people went, rarely where the event was; it is the place only when the story
@@ -723,6 +734,23 @@ class Extractor:
 
 
 # -- helpers -------------------------------------------------------------------
+
+_CONTAINING_PREPS = frozenset({"in", "of", "near", "outside", "within"})
+
+
+def _contains(doc: Doc, place: int, inner: int) -> bool:
+    """The place at token `place` is where the one at `inner` lies ("Kota Okola in Beni territory"),
+    not a place named for another reason ("Minova, a supply route for Goma")."""
+    tok, preps, hops = doc[place], set(), 0
+    while tok.head.i != tok.i and hops < 8:
+        if tok.dep_ == "prep":
+            preps.add(tok.lower_)
+        tok = tok.head
+        hops += 1
+        if tok.i == inner:
+            return bool(preps) and preps <= _CONTAINING_PREPS
+    return False
+
 
 def _dominant(counts: collections.Counter) -> str | None:
     """The province a report is about: named at least twice as often as any other (a report that
