@@ -36,9 +36,9 @@ def ledger(tmp_path) -> str:
 
     def event(event_id: str, day: dt.date, toll: int | None, actors: tuple[str, ...], *, background=False,
               sentence: str = "Taliban and NRF fighters clashed in Khinj.") -> Event:
-        claim = Claim("killed" if toll is not None else "event", toll, f"art-{event_id[:4]}", sentence, 0,
+        claim = Claim("killed" if toll is not None else "event", toll, f"art-{event_id}", sentence, 0,
                       len(sentence), claimant="independent", claimant_text="the outlet", outlet="Valley News")
-        mention = Mention(f"art-{event_id[:4]}", 0, sentence, 0, len(sentence), "clashed", "Battles", "Armed clash",
+        mention = Mention(f"art-{event_id}", 0, sentence, 0, len(sentence), "clashed", "Battles", "Armed clash",
                           actors, place, "Khinj", DateRange.day(day), (claim,), outlet="Valley News")
         return Event(event_id, DateRange.day(day), "Battles", "Armed clash", actors, place, (mention,), (claim,),
                      fatalities_low=toll, fatalities_best=toll, fatalities_high=toll, background=background)
@@ -48,7 +48,7 @@ def ledger(tmp_path) -> str:
               event(UNKNOWN_ID, dt.date(2022, 7, 9), None, ("Taliban", MARKUP_ACTOR), sentence=QUOTE),
               event("ba5eba11c0ffee", dt.date(2001, 9, 9), 1, ("Taliban", "NRF"), background=True)]
     with Store(db) as store:
-        store.save_articles((Article(id=f"art-{e.event_id[:4]}", text=e.mentions[0].sentence), e.mentions[0].sentence,
+        store.save_articles((Article(id=f"art-{e.event_id}", text=e.mentions[0].sentence), e.mentions[0].sentence,
                              None) for e in events)
         store.save_events(events)
     return db
@@ -84,10 +84,12 @@ def test_show_says_unknown_and_keeps_bracketed_words(ledger):
     assert result.exit_code == 0, result.stderr
     assert "deaths   unknown" in result.stdout
     assert "None" not in result.stdout
-    flat = " ".join(result.stdout.split())
-    assert "[the gunmen]" in flat and "[red]convoy[/red]" in flat
-    assert "Valley News reports the event" in flat
+    wide = _invoke(["show", UNKNOWN_ID[:8], "--db", ledger], columns=200).stdout
+    assert "[the gunmen]" in wide and "[red]convoy[/red]" in wide  # never read as markup
+    assert "Valley News reports the event" in wide
     assert max(len(line.rstrip()) for line in result.stdout.splitlines()) <= 80
+    assert f"art-{UNKNOWN_ID}" in result.stdout  # the article id is whole on its line
+    assert UNKNOWN_ID in result.stdout
 
 
 def test_events_as_csv_and_json_leave_unknown_empty_and_null(ledger):
