@@ -40,6 +40,7 @@ def _cues() -> dict:
         "into_verbs": frozenset(data["war_into_verbs"]),
         "into_nouns": frozenset(data["war_into_nouns"]),
         "take_up": frozenset(data["war_take_up"]),
+        "earlier": frozenset(data["earlier_adjectives"]),
     }
 
 
@@ -70,6 +71,9 @@ def _framing(trigger: Token, sent: Span) -> str | None:
     if any(c.dep_ == "prep" and c.lower_ == "since" for c in trigger.children) and any(
             c.dep_ == "aux" and c.lemma_.lower() == "have" for c in trigger.children):
         return "recalled in a 'since ...' phrase"
+    # "The last major attack by the ADF was in February": an earlier event, recalled
+    if trigger.pos_ == "NOUN" and any(c.dep_ == "amod" and c.lower_ in cues["earlier"] for c in trigger.children):
+        return "recalled as an earlier event"
     tok = trigger
     # Walk up to the root: a "since ..." phrase or a relative clause on the way frames it.
     seen = 0

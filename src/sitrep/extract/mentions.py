@@ -55,6 +55,9 @@ _PLACE_LABELS = ("GPE", "LOC", "FAC", "ORG", "NORP")
 _SPATIAL_NOUNS = frozenset({"outskirts", "edge", "north", "south", "east", "west", "centre", "center", "suburb",
                             "heart", "vicinity", "town", "city", "village", "district", "province", "region",
                             "area", "outskirt", "countryside", "border"})
+# "the town of X": X names a settlement.
+_SETTLEMENT_NOUNS = frozenset({"town", "village", "city", "locality", "hamlet", "settlement", "district",
+                               "municipality", "commune", "township"})
 # Entity types that are never places ("in March", "at 5pm", "in 2001").
 _NOT_PLACE_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "EVENT"})
 # Prepositions whose object is a place.
@@ -426,8 +429,10 @@ class Extractor:
             span = doc[start:end]
             if any(i in taken for i in range(start, end)) or not span.text[:1].isupper():
                 continue
-            if any(t.ent_type_ in ("PERSON", "ORG", "NORP") or t.ent_type_ in _NOT_PLACE_ENTS for t in span):
-                continue
+            named_settlement = span[-1].head.lower_ == "of" and span[-1].head.head.lemma_.lower() in _SETTLEMENT_NOUNS
+            if any(t.ent_type_ in ("PERSON", "NORP") or t.ent_type_ in _NOT_PLACE_ENTS
+                   or t.ent_type_ == "ORG" and not named_settlement for t in span):
+                continue  # ("the town of Minova" is a town whatever the tagger says)
             if _reference_point(doc, start) or self.gazetteer.country_of(span.text) is not None:
                 continue
             if self._lookup(span.text, country=country) is None and self._lookup(span.text) is None:
