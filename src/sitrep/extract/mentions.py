@@ -252,7 +252,9 @@ class Extractor:
             if chosen:
                 # The story goes on where this sentence's event happened.
                 place_ctx, unknown_ctx = chosen[0], False
-            elif sent_unknown and units and not any(h.place.admin1 for h in sent_places):
+            elif sent_unknown and any(m.sentence_index == si and not m.background and m.place is None
+                                      for m in mentions):
+                # this sentence's event happened at a place the gazetteer does not know
                 place_ctx, unknown_ctx = None, True
             elif sent_places and not told:
                 with_admin1 = [h for h in sent_places if h.place.admin1]
