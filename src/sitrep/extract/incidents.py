@@ -203,7 +203,7 @@ def _stands_alone(m: Mention, incidents: list[_Incident], *, elsewhere: bool = F
 # Words that make a plural trigger a count of many incidents ("a series of attacks", "dozens of
 # raids", "repeated clashes"): a summary, not an incident.
 _AGGREGATE = re.compile(r"\b(?:series|wave|spate|string|number|dozens|scores|hundreds|several|multiple|separate|"
-                        r"many|numerous|repeated|frequent|countless|recurring|sporadic|various|successive|"
+                        r"many|numerous|repeated|frequent|countless|recurring|sporadic|various|successive|most|all|some|"
                         r"a\s+spate)\b"
                         r"(?:\s+of)?(?:\s+\S+){0,2}\s*$", re.I)
 
