@@ -16,7 +16,8 @@ pytestmark = pytest.mark.model
 
 def test_every_command_has_help_with_an_example():
     runner = CliRunner()
-    assert set(cli.commands) == {"run", "export", "events", "show", "demo", "classify", "serve"}
+    assert set(cli.commands) == {"run", "export", "events", "show", "demo", "classify", "serve", "retract",
+                                 "correct", "verify"}
     for name in cli.commands:
         result = runner.invoke(cli, [name, "--help"])
         assert result.exit_code == 0, name

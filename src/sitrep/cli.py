@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
+import datetime as dt
 import io
 import json
 import logging
@@ -241,7 +243,11 @@ def run_cmd(paths: tuple[str, ...], db: str, engine: str, scheduler: str | None)
 @click.option("--undated/--no-undated", default=None,
               help="Include events no report dates (empty event_date, marked undated). Default: left "
                    "out of acled-csv (ACLED has no undated rows), kept in the other formats.")
-def export_cmd(fmt: str, output: str | None, db: str, background: bool, undated: bool | None) -> None:
+@click.option("--since", default=None, callback=lambda _c, _p, v: _since(v), metavar="TIME",
+              help="Only the events created or changed after TIME (YYYY-MM-DD or an ISO time, UTC); "
+                   "the events deleted since are listed too (jsonl: as rows with deleted: true).")
+def export_cmd(fmt: str, output: str | None, db: str, background: bool, undated: bool | None,
+               since: dt.datetime | None) -> None:
     """Export the ledger: ACLED CSV, JSON Lines, GeoJSON, or the claim ledger.
 
     A toll no report gives is null in JSON and GeoJSON and empty in fatalities_low/high; the
@@ -252,14 +258,16 @@ def export_cmd(fmt: str, output: str | None, db: str, background: bool, undated:
       sitrep export --format acled-csv -o events.csv --db seeds.db
       sitrep export --format acled-csv --undated -o all-events.csv --db seeds.db
       sitrep export --format geojson --db seeds.db > events.geojson
+      sitrep export --format jsonl --since 2024-05-01T12:00 --db seeds.db
     """
     from .export import export, export_date
     from .store import Store
 
     if output:
         _check_output(output)
-    with Store(_ledger(db)) as store:
-        events = store.load_events(include_background=background)
+    with Store(_ledger(db), create=False) as store:
+        events = store.load_events(include_background=background, since=since)
+        deleted = [c for c in store.changes(since=since)[0] if c["change"] == "deleted"] if since else []
     include_undated = fmt != "acled-csv" if undated is None else undated
     chosen = [e for e in events if include_undated or export_date(e) is not None]
     if output:
@@ -275,11 +283,37 @@ def export_cmd(fmt: str, output: str | None, db: str, background: bool, undated:
         else:
             what = f"{written} events"
         _err.line(f"wrote {what} to {output}")
+        if deleted and fmt == "jsonl":
+            with open(output, "a", encoding="utf-8") as fh:
+                _write_deletions(deleted, fh)
     else:
         export(events, fmt, sys.stdout, include_background=background, include_undated=undated)
+        if deleted and fmt == "jsonl":
+            _write_deletions(deleted, sys.stdout)
+    if deleted:
+        _err.line(f"{len(deleted)} events deleted since {since.isoformat()}: "
+                  + ", ".join(f"{c['event_id']} ({c['reason']})" for c in deleted))
     left_out = sum(1 for e in events if export_date(e) is None)
     if left_out and not include_undated:
         _err.line(f"{left_out} undated events left out (--undated includes them)")
+
+
+def _since(value: str | None) -> dt.datetime | None:
+    """--since: a date or an ISO time, as naive UTC (a time with an offset is converted)."""
+    if value is None:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError as err:
+        raise click.BadParameter(f"{value!r} is not YYYY-MM-DD or an ISO time such as 2024-05-01T12:00") from err
+    return when.astimezone(dt.timezone.utc).replace(tzinfo=None) if when.tzinfo else when
+
+
+def _write_deletions(deleted: list[dict], fh) -> None:  # noqa: ANN001 (a text stream)
+    for c in deleted:
+        fh.write(json.dumps({"event_id": c["event_id"], "deleted": True,
+                             "deleted_at": c["changed_at"].isoformat(), "reason": c["reason"]},
+                            ensure_ascii=False) + "\n")
 
 
 def _check_output(output: str) -> None:
@@ -367,7 +401,7 @@ def events_cmd(db: str, background: bool, only_undated: bool, fmt: str) -> None:
     from .export import event_order
     from .store import Store
 
-    with Store(_ledger(db)) as store:
+    with Store(_ledger(db), create=False) as store:
         events = store.load_events(include_background=background, undated="only" if only_undated else "include")
     if fmt != "table":
         _write_rows([_ledger_row(e) for e in sorted(events, key=event_order)], fmt)
@@ -450,7 +484,7 @@ def show_cmd(event_id: str, db: str, fmt: str) -> None:
     from .export import export_date, to_claim_rows
     from .store import Store
 
-    with Store(_ledger(db)) as store:
+    with Store(_ledger(db), create=False) as store:
         event = store.get_event(event_id)
         history = store.event_history(event.event_id) if event is not None else []
     if event is None:
@@ -503,7 +537,12 @@ def show_cmd(event_id: str, db: str, fmt: str) -> None:
         for h in history:
             deaths = fatalities_text(h["fatalities_best"], h["fatalities_low"], h["fatalities_high"])
             _out.line(f"  {h['recorded_at']:%Y-%m-%d %H:%M} {h['date'] or 'undated'} {h['sub_event_type']}, "
-                      f"deaths {deaths}, {h['n_reports']} reports, {h['status']}")
+                      f"deaths {deaths}, {h['n_reports']} reports, {h['status']}"
+                      + (f", {h['review']} by an analyst" if h.get("review") else ""))
+            for c in json.loads(h.get("evidence") or "[]"):  # the figures of that version, with their sentence
+                if c["n"] is not None:
+                    _out.line(f"      {c['kind']} {c['n']} ({c['claimant'] or 'reports'}, {c['article_id']}): "
+                              f"{' '.join(c['sentence'].split())}")
     if event.merge_reasons:
         _out.print(Text("why these reports are one event", "bold"))
         for reason in event.merge_reasons:
@@ -584,6 +623,82 @@ def classify_cmd(tsv: str, output: str | None, text_column: str | None) -> None:
             out.close()
 
 
+@cli.command("retract")
+@click.argument("article_id")
+@click.option("--reason", required=True, help="Why the report is withdrawn (kept with the retraction).")
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLite file or database URL.")
+def retract_cmd(article_id: str, reason: str, db: str) -> None:
+    """Retract an article: its events are merged again without it, or deleted, and later runs leave it out.
+
+    \b
+    Example:
+      sitrep retract ex04_anaba_ambush --reason "the outlet withdrew the story" --db seeds.db
+    """
+    from .pipeline import retract
+    from .store import Store
+
+    with Store(_ledger(db), create=False) as store:
+        before = {e.event_id for e in store.load_events(include_background=True)
+                  if article_id in e.article_ids}
+        result = retract(store, article_id, reason, options=Options(db=db))
+    after = {e.event_id for e in result.events}
+    _err.line(f"retracted {article_id}: {len(before & after)} of its {len(before)} events kept on other "
+              f"reports, {len(before - after)} deleted")
+
+
+@cli.command("correct")
+@click.argument("event_id")
+@click.argument("changes", nargs=-1, required=True, metavar="FIELD=VALUE...")
+@click.option("--note", default="", help="Why (kept with the correction and shown in the notes).")
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLite file or database URL.")
+def correct_cmd(event_id: str, changes: tuple[str, ...], note: str, db: str) -> None:
+    """Correct fields of an event; the correction survives later runs.
+
+    FIELD is one of event_type, sub_event_type, actors (separated by ";"), place, admin1, admin2,
+    country, latitude, longitude, date (YYYY-MM-DD) or fatalities.
+
+    \b
+    Example:
+      sitrep correct 3fa2c1 fatalities=35 date=2022-05-08 --note "hospital records" --db seeds.db
+    """
+    pairs = []
+    for change in changes:
+        field, sep, value = change.partition("=")
+        if not sep or not field.strip():
+            raise click.BadParameter(f"{change!r} is not FIELD=VALUE (e.g. fatalities=35)", param_hint="FIELD=VALUE")
+        pairs.append((field.strip(), value))
+    _correct(db, event_id, pairs, note)
+
+
+@cli.command("verify")
+@click.argument("event_id")
+@click.option("--reject", is_flag=True, default=False,
+              help="Reject the event instead: it stays in the ledger, marked, and leaves the exports.")
+@click.option("--note", default="", help="Why (kept with the verdict and shown in the notes).")
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLite file or database URL.")
+def verify_cmd(event_id: str, reject: bool, note: str, db: str) -> None:
+    """Mark an event verified (or rejected) by an analyst; the verdict survives later runs.
+
+    \b
+    Example:
+      sitrep verify 3fa2c1 --note "confirmed by the provincial hospital" --db seeds.db
+      sitrep verify 77b0e2 --reject --note "the same clash as 3fa2c1" --db seeds.db
+    """
+    _correct(db, event_id, [("review", "rejected" if reject else "verified")], note)
+
+
+def _correct(db: str, event_id: str, pairs: list[tuple[str, str]], note: str) -> None:
+    from .pipeline import correct
+    from .records import Correction
+    from .store import Store
+
+    with Store(_ledger(db), create=False) as store:
+        event = correct(store, [Correction(event_id, field, value, note) for field, value in pairs],
+                        options=Options(db=db))
+    done = ", ".join(f"{field}={value}" for field, value in pairs)
+    _err.line(f"{event.event_id}: {done}" + (f" ({note})" if note else ""))
+
+
 @cli.command("serve")
 @click.option("--db", envvar="SITREP_DB", default=DEFAULT_DB, show_default=True,
               help="SQLite file or database URL (or SITREP_DB).")
@@ -591,7 +706,9 @@ def classify_cmd(tsv: str, output: str | None, text_column: str | None) -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--token", envvar="SITREP_TOKEN", default=None,
               help="Bearer token that POST /articles requires (or SITREP_TOKEN); without one, ingest is off.")
-def serve_cmd(db: str, host: str, port: int, token: str | None) -> None:
+@click.option("--private", is_flag=True, default=False, envvar="SITREP_PRIVATE",
+              help="Reads need the bearer token too (or SITREP_PRIVATE=1).")
+def serve_cmd(db: str, host: str, port: int, token: str | None, private: bool) -> None:
     """Serve the HTTP API and the web page over the ledger; OpenAPI docs at /docs.
 
     How reads and writes are guarded: reading (the page, GET /events, /articles, the exports) is
@@ -617,7 +734,18 @@ def serve_cmd(db: str, host: str, port: int, token: str | None) -> None:
             raise click.ClickException(f"no ledger at {db}: make one with `sitrep run REPORTS/ --db {db}` "
                                        "(or start with --token to fill a new one through POST /articles)")
         _err.line(f"no ledger at {db} yet: a new one is made, filled through POST /articles")
-    app = create_app(Settings.from_env(db=db, token=token))
+    from .api.settings import is_loopback
+
+    settings = Settings.from_env(db=db, token=token, private=private or None)
+    if not is_loopback(host):
+        if host not in ("0.0.0.0", "::") and host.lower() not in settings.allowed_hosts:
+            settings = dataclasses.replace(settings, allowed_hosts=(*settings.allowed_hosts, host.lower()))
+        if not settings.token:
+            _err.line(f"warning: listening on {host} with no token: anyone who reaches it reads the whole "
+                      "ledger; set --token (and --private to guard reads) or put it behind a proxy with a login")
+        _err.line(f"answering only to the host names {', '.join(settings.allowed_hosts)} "
+                  "(SITREP_ALLOWED_HOSTS adds the names clients use)")
+    app = create_app(settings)
     _err.line(f"serving {db} on http://{host}:{port} (docs at /docs; reading is open to whoever reaches "
               f"this address; ingest {'needs the bearer token' if token else 'is off: no token set'})")
     uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)

@@ -939,12 +939,16 @@ class Store:
                                 .order_by(EVENT_HISTORY.c.recorded_at, EVENT_HISTORY.c.fingerprint)).mappings()
             return [dict(r) for r in rows]
 
-    def load_events(self, *, include_background: bool = False, undated: Undated = "include") -> list[Event]:
+    def load_events(self, *, include_background: bool = False, undated: Undated = "include",
+                    since: dt.datetime | None = None) -> list[Event]:
         """Every stored event with its mentions and claims, by date (undated last) then id.
 
-        `undated`: "include" (default) the undated events, "exclude" them, or load "only" them.
+        `undated`: "include" (default) the undated events, "exclude" them, or load "only" them;
+        `since` (naive UTC): only the events created or changed after it.
         """
         where = sa.true() if include_background else EVENTS.c.background.is_(False)
+        if since is not None:
+            where = sa.and_(where, EVENTS.c.updated_at > since)
         return self._load_events(sa.and_(where, undated_condition(undated)))
 
     def get_event(self, event_id: str) -> Event | None:

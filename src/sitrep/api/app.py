@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import hmac
 import logging
 from pathlib import Path
 from typing import AsyncIterator
@@ -18,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .. import __version__
 from ..errors import InputError, SitrepError, StoreError
 from ..store import Store
-from .routers import articles, events, export, stats
+from .routers import articles, changes, events, export, stats
 from .settings import Settings
 
 LOGGER = logging.getLogger(__name__)
@@ -81,6 +82,61 @@ class BodyLimit:
     async def _reject(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = JSONResponse({"detail": self._detail()}, status_code=status.HTTP_413_CONTENT_TOO_LARGE,
                                 headers={"Connection": "close"})
+        await response(scope, receive, send)
+
+
+class HostGuard:
+    """400 for a request whose Host header is not one the operator allows (loopback names by
+    default): a page on another site whose name resolves to this server (DNS rebinding) is refused."""
+
+    def __init__(self, app: ASGIApp, allowed: tuple[str, ...]) -> None:
+        self.app = app
+        self.allowed = frozenset(h.strip("[]").lower() for h in allowed)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket") or "*" in self.allowed:
+            await self.app(scope, receive, send)
+            return
+        host = _host_name(dict(scope.get("headers") or ()).get(b"host", b"").decode("latin-1"))
+        if host in self.allowed:
+            await self.app(scope, receive, send)
+            return
+        response = JSONResponse({"detail": f"this server does not answer to the host name {host[:80]!r}; the "
+                                           "operator allows more with SITREP_ALLOWED_HOSTS"},
+                                status_code=status.HTTP_400_BAD_REQUEST)
+        await response(scope, receive, send)
+
+
+def _host_name(header: str) -> str:
+    """The name or address of a Host header, without its port ("[::1]:8000" -> "::1")."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1:header.find("]")] if "]" in header else header
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+class ReadGuard:
+    """With Settings.private, every request but the page's own files needs the bearer token."""
+
+    OPEN_PATHS = ("/", "/favicon.ico")
+    OPEN_PREFIXES = ("/static/", DOCS_ASSETS + "/")
+
+    def __init__(self, app: ASGIApp, token: str) -> None:
+        self.app = app
+        self.expected = f"bearer {token}".encode("utf-8")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or path in self.OPEN_PATHS or path.startswith(self.OPEN_PREFIXES):
+            await self.app(scope, receive, send)
+            return
+        given = dict(scope.get("headers") or ()).get(b"authorization", b"")
+        scheme, _, value = given.partition(b" ")
+        if hmac.compare_digest(scheme.lower() + b" " + value.strip(), self.expected):
+            await self.app(scope, receive, send)
+            return
+        response = JSONResponse({"detail": "this server is private: send 'Authorization: Bearer <token>'"},
+                                status_code=status.HTTP_401_UNAUTHORIZED, headers={"WWW-Authenticate": "Bearer"})
         await response(scope, receive, send)
 
 
@@ -190,7 +246,7 @@ def create_app(settings: Settings | None = None, *, web_dir: Path | None = None)
                               "articles they came from, a timeline, ACLED exports, and ingest.")
     app.state.settings = settings
     app.state.store = store
-    for module in (events, articles, stats, export):
+    for module in (events, articles, stats, export, changes):
         app.include_router(module.router)
 
     @app.exception_handler(StoreError)
@@ -214,5 +270,8 @@ def create_app(settings: Settings | None = None, *, web_dir: Path | None = None)
     _offline_docs(app)
     _web(app, web_dir or WEB_DIR)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    if settings.private and settings.token:
+        app.add_middleware(ReadGuard, token=settings.token)
+    app.add_middleware(HostGuard, allowed=settings.allowed_hosts)
     app.add_middleware(SecurityHeaders)
     return app

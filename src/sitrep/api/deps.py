@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import json
 import logging
 import math
 import re
@@ -18,7 +19,7 @@ from .settings import Settings
 
 LOGGER = logging.getLogger(__name__)
 
-__all__ = ["get_settings", "get_store", "require_token", "event_filter", "SettingsDep", "StoreDep",
+__all__ = ["get_settings", "get_store", "require_token", "event_filter", "read_json", "SettingsDep", "StoreDep",
            "FilterDep", "MAX_TEXT_FILTER"]
 
 # Longest value of a text filter: longer than any place, actor or phrase worth searching for.
@@ -55,6 +56,23 @@ def require_token(settings: SettingsDep,
         raise HTTPException(status.HTTP_401_UNAUTHORIZED,
                             "a valid bearer token is required: send 'Authorization: Bearer <token>'",
                             headers={"WWW-Authenticate": "Bearer"})
+
+
+async def read_json(request: Request) -> object:
+    """The request's JSON body; 400 for bytes that are not JSON, of any shape (broken, not UTF-8,
+    nested deeper than the parser recurses, a number too long to read)."""
+    body = await request.body()
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, "the body is not UTF-8 text; send JSON in UTF-8") from err
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST,
+                            f"broken JSON ({err.msg} at line {err.lineno}, column {err.colno})") from err
+    except (ValueError, RecursionError) as err:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, f"unreadable JSON ({str(err)[:200]})") from err
 
 
 def _bbox(text: str | None) -> tuple[float, float, float, float] | None:

@@ -12,13 +12,14 @@ from typing import Iterable, Sequence
 from ..errors import FormatError, InputError
 from ..geocode import Gazetteer
 from ..ingest import SUFFIXES, read_article_records, read_articles
-from ..pipeline import Options, RunResult, ingest
-from ..records import Article, content_hash
+from ..pipeline import Options, RunResult, correct, ingest, retract
+from ..records import Article, Correction, Event, content_hash
 from ..store import Store
 
 LOGGER = logging.getLogger(__name__)
 
-__all__ = ["run_articles", "articles_from_records", "articles_from_upload", "UPLOAD_SUFFIXES"]
+__all__ = ["run_articles", "run_retraction", "run_correction", "articles_from_records", "articles_from_upload",
+           "UPLOAD_SUFFIXES"]
 
 UPLOAD_SUFFIXES = SUFFIXES
 # Length of the id made from the text of a record sent without one.
@@ -92,6 +93,20 @@ def run_articles(articles: Sequence[Article], *, options: Options, store: Store 
         finally:
             if own:
                 store.close()
+
+
+def run_retraction(store: Store, article_id: str, reason: str, *, options: Options,
+                   gazetteer: Gazetteer | None = None) -> RunResult:
+    """`pipeline.retract`, one writer at a time per process (as `run_articles`)."""
+    with _INGEST_LOCK:
+        return retract(store, article_id, reason, options=options, gazetteer=gazetteer)
+
+
+def run_correction(store: Store, corrections: Sequence[Correction], *, options: Options,
+                   gazetteer: Gazetteer | None = None) -> Event:
+    """`pipeline.correct`, one writer at a time per process (as `run_articles`)."""
+    with _INGEST_LOCK:
+        return correct(store, corrections, options=options, gazetteer=gazetteer)
 
 
 def _run(incoming: Sequence[Article], store: Store, options: Options, errors: Sequence[InputError],

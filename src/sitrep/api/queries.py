@@ -229,6 +229,7 @@ def event_summary(event: Event, row: dict | None = None) -> dict:
         "denied_by": list(event.denied_by),
         "background": event.background,
         "notes": row["notes"],
+        "review": event.review,
     }
 
 

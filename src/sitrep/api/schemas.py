@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 LOGGER = logging.getLogger(__name__)
@@ -23,6 +25,11 @@ __all__ = [
     "TimelineRow",
     "Timeline",
     "ErrorOut",
+    "ChangeOut",
+    "ChangeList",
+    "RetractIn",
+    "RetractResult",
+    "CorrectionIn",
 ]
 
 
@@ -61,6 +68,8 @@ class EventSummary(_Out):
     denied_by: list[str]
     background: bool = Field(description="history recalled as context, not a new event")
     notes: str = Field(description="ACLED-style notes, as in the CSV export")
+    review: Literal["verified", "rejected"] | None = Field(
+        None, description="an analyst's verdict (rejected events stay here, marked, and leave the exports)")
 
 
 class EventList(_Out):
@@ -193,3 +202,45 @@ class Timeline(_Out):
 
 class ErrorOut(BaseModel):
     detail: str | list | dict
+
+
+class ChangeOut(_Out):
+    """One change to the ledger: an event created, updated or deleted (with why), as ACLED serves updates."""
+
+    seq: int = Field(description="the change's place in the log (ties in time keep their order)")
+    changed_at: dt.datetime = Field(description="when, UTC")
+    event_id: str
+    change: Literal["created", "updated", "deleted"]
+    reason: str | None = Field(description="why an event was deleted (a retraction, a re-merge)")
+    event: EventSummary | None = Field(description="the event as it is now; null once deleted")
+
+
+class ChangeList(_Out):
+    data: list[ChangeOut]
+    count: int = Field(description="how many changes there are after `since` in all")
+
+
+class RetractIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=2000, description="why the report is withdrawn")
+
+
+class RetractResult(_Out):
+    article_id: str
+    reason: str
+    events_kept: list[str] = Field(description="its events that other reports still carry (merged again)")
+    events_deleted: list[str] = Field(description="its events no other report carries")
+
+
+class CorrectionIn(BaseModel):
+    """Corrections of an event's fields (and/or a verdict), with a note."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    fields: dict[str, str] = Field(default_factory=dict, max_length=20,
+                                   description="field -> corrected value: event_type, sub_event_type, actors "
+                                               "(separated by ';'), place, admin1, admin2, country, latitude, "
+                                               "longitude, date (YYYY-MM-DD), fatalities")
+    review: Literal["verified", "rejected"] | None = Field(None, description="the analyst's verdict")
+    note: str = Field("", max_length=2000, description="why (shown in the event's notes)")

@@ -1,7 +1,6 @@
 """GET /articles, GET /articles/{article_id} (text and spans), POST /articles (ingest, token required)."""
 from __future__ import annotations
 
-import json
 import logging
 from typing import Annotated, Any
 
@@ -12,10 +11,10 @@ from starlette.datastructures import UploadFile
 
 from ...errors import InputError
 from ...pipeline import Options
-from ..deps import SettingsDep, StoreDep, require_token
-from ..ingest import UPLOAD_SUFFIXES, articles_from_records, articles_from_upload, run_articles
+from ..deps import SettingsDep, StoreDep, read_json, require_token
+from ..ingest import UPLOAD_SUFFIXES, articles_from_records, articles_from_upload, run_articles, run_retraction
 from ..queries import article_spans, list_articles
-from ..schemas import ArticleIn, ArticleList, ArticleOut, ErrorOut, IngestResult
+from ..schemas import ArticleIn, ArticleList, ArticleOut, ErrorOut, IngestResult, RetractIn, RetractResult
 
 LOGGER = logging.getLogger(__name__)
 
@@ -74,17 +73,18 @@ def get_article(article_id: str, store: StoreDep) -> dict:
 async def _read_request(request: Request, errors: list[InputError]) -> list:
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind == "application/json" or kind.endswith("+json"):
-        body = await request.body()
+        body = await read_json(request)  # 400 when not JSON
         try:
-            records = _RECORDS.validate_python(json.loads(body))
-        except (ValueError, UnicodeDecodeError) as err:
-            detail = err.errors(include_url=False) if isinstance(err, ValidationError) else str(err)[:300]
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail) from err
+            records = _RECORDS.validate_python(body)
+        except ValidationError as err:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                                err.errors(include_url=False, include_input=False, include_context=False)) from err
         records = records if isinstance(records, list) else [records]
         return articles_from_records([r.model_dump() for r in records], errors=errors)
     if kind == "multipart/form-data":
         async with request.form(max_files=MAX_UPLOAD_FILES, max_fields=MAX_UPLOAD_FILES) as form:
-            uploads = [v for v in form.values() if isinstance(v, UploadFile)]
+            # every file of every field (form.values() would keep one file per field name)
+            uploads = [v for _, v in form.multi_items() if isinstance(v, UploadFile)]
             if not uploads:
                 raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
                                     "the form has no file; send the reports as a 'file' field")
@@ -125,5 +125,27 @@ async def post_articles(request: Request, settings: SettingsDep, store: StoreDep
         "article_ids": sorted(sent),
         "event_ids": [e.event_id for e in touched],
         "events": sum(1 for e in touched if not e.background),
-        "errors": [str(e) for e in errors],
+        "errors": [str(e) for e in result.errors],
     }
+
+
+@router.post("/{article_id}/retract", response_model=RetractResult, dependencies=[Depends(require_token)],
+             responses={400: {"model": ErrorOut}, 401: {"model": ErrorOut}, 403: {"model": ErrorOut},
+                        404: {"model": ErrorOut}, 422: {"model": ErrorOut}})
+async def retract_article(article_id: str, request: Request, settings: SettingsDep, store: StoreDep) -> dict:
+    """Retract an article (token required): its events are merged again without it, or deleted
+    with the reason given; later ingests leave it out. The changes show in GET /changes."""
+    body = await read_json(request)
+    try:
+        reason = RetractIn.model_validate(body).reason
+    except ValidationError as err:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                            err.errors(include_url=False, include_input=False, include_context=False)) from err
+    if store.get_article(article_id) is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no article {article_id[:80]!r}")
+    before = {e.event_id for e in store.load_events(include_background=True) if article_id in e.article_ids}
+    options = Options(db=settings.db, model=settings.model)
+    result = await run_in_threadpool(run_retraction, store, article_id, reason, options=options)
+    after = {e.event_id for e in result.events}
+    return {"article_id": article_id, "reason": reason.strip(), "events_kept": sorted(before & after),
+            "events_deleted": sorted(before - after)}
