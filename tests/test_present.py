@@ -44,6 +44,7 @@ def test_public_names_are_pinned():
                                  "Shah Massoud"), "NRF"),
     (_claim(claimant="independent", text="Residents of Panjshir"), "Residents of Panjshir"),
     (_claim(text="it", outlet="Dailytrust"), "Dailytrust"),
+    (_claim(outlet="Frontier Wire", stance="denies"), "an unnamed source"),  # not the outlet's denial
     (_claim(), "an unnamed source"),
 ])
 def test_claimant_labels_read_as_plain_english(claim, label):

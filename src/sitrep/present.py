@@ -101,7 +101,8 @@ def claimant_label(claim: Claim) -> str:
         who = who[:1].upper() + who[1:]
         return org if who.lower() == org.lower() else f"{who} ({org})"
     if nobody:
-        return _outlet(claim) or "an unnamed source"
+        # an unattributed report is the outlet's own account; an unattributed denial is nobody's
+        return (_outlet(claim) if claim.stance in ("claims", "unverified") else None) or "an unnamed source"
     who = _person(text) if len(text) <= MAX_LABEL_CHARS else text[:MAX_LABEL_CHARS].rsplit(" ", 1)[0] + "…"
     return who[:1].upper() + who[1:]
 
