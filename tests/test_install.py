@@ -37,3 +37,17 @@ def test_every_install_hint_names_the_distribution():
         assert not re.search(r"['\"]sitrep\[\w+\]", text), path
     assert sitrep.install_hint("dask") == "pip install 'sitrep-ledger[dask]' (in a checkout: pip install -e '.[dask]')"
 
+
+
+def test_the_dask_engine_without_its_extra_names_the_install_command(monkeypatch):
+    import sys
+
+    import pytest
+
+    from sitrep.distributed import _client
+    from sitrep.errors import ConfigError
+
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if the extra were not installed
+    with pytest.raises(ConfigError, match=r"pip install 'sitrep-ledger\[dask\]'"):
+        with _client(None, 1):
+            pass
