@@ -11,6 +11,8 @@ import dataclasses
 import json
 import os
 import random
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -208,3 +210,40 @@ def test_a_second_writer_waits_then_fails_with_a_clear_error_on_postgresql():
                     pass
         with other.exclusive():
             pass
+
+
+def _sitrep_run(names: tuple[str, ...], db: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "sitrep.cli", "run", *map(str, _files(names)), "--db", db],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+def test_a_run_waits_for_the_writer_holding_the_ledger_and_says_so(tmp_path, serial):
+    """A real `sitrep run` process meets a ledger another writer holds: it says it is waiting,
+    waits, and then stores its reports."""
+    db = str(tmp_path / "ledger.db")
+    first, second = SCENARIOS["disjoint"]
+    with Store(db) as holder:
+        with holder.exclusive():
+            proc = _sitrep_run(first, db)
+            said = []
+            for line in proc.stderr:  # blocks until the run has something to say
+                said.append(line)
+                if "waiting" in line:
+                    break
+            assert any("another sitrep process is writing the ledger; waiting" in line for line in said), said
+            with Store(db) as reader:  # reads go on meanwhile
+                assert reader.count_events() == 0
+        rest = proc.stderr.read()
+        assert proc.wait(timeout=300) == 0, rest
+    _sitrep_run(second, db).communicate(timeout=300)
+    _check(_ledger(db), serial["disjoint"])
+
+
+def test_two_sitrep_run_processes_started_together_give_the_serial_ledger(tmp_path, serial):
+    db = str(tmp_path / "ledger.db")
+    first, second = SCENARIOS["overlapping"]
+    procs = [_sitrep_run(first, db), _sitrep_run(second, db)]
+    for proc in procs:
+        _, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+    _check(_ledger(db), serial["overlapping"])

@@ -68,7 +68,9 @@ def test_the_api_and_the_cli_csv_exports_are_neutralised(tmp_path: Path):
     from fastapi.testclient import TestClient
 
     from sitrep.api import Settings, create_app
-    from sitrep.cli import main
+    from click.testing import CliRunner
+
+    from sitrep.cli import cli, main
 
     db = str(tmp_path / "ledger.db")
     with Store(db) as store:
@@ -83,3 +85,7 @@ def test_the_api_and_the_cli_csv_exports_are_neutralised(tmp_path: Path):
         out = tmp_path / f"{fmt}.csv"
         main(["export", "--format", fmt, "-o", str(out), "--db", db])
         _assert_safe(out.read_text(encoding="utf-8"))
+    for command in (["events", "--format", "csv"], ["show", "e1", "--format", "csv"]):
+        result = CliRunner().invoke(cli, [*command, "--db", db])
+        assert result.exit_code == 0, result.output
+        assert _assert_safe(result.stdout) > 10

@@ -374,9 +374,12 @@ def _write_rows(rows: list[dict], fmt: str) -> None:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
     writer.writeheader()
-    for row in rows:
-        writer.writerow({k: "; ".join(v) if isinstance(v, list) else "" if v is None
-                         else ("true" if v is True else "false" if v is False else v) for k, v in row.items()})
+    from .export import spreadsheet_safe
+
+    for row in rows:  # cells a spreadsheet would run as formulas are neutralised, as in every export
+        writer.writerow({k: spreadsheet_safe("; ".join(v) if isinstance(v, list) else "" if v is None
+                                             else ("true" if v is True else "false" if v is False else v))
+                         for k, v in row.items()})
     sys.stdout.write(buf.getvalue())
 
 
