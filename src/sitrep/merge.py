@@ -123,7 +123,7 @@ def _why_not(c: _Cluster, m: Mention, group: str | None, options: MergeOptions) 
         # event does not have.
         vague = _vague_date(m) and not _week_of(c, m)
         known = _families(c.actors)
-        newcomer = bool(c.actors) and any(not (_families([a]) & known) and not a.startswith("Civilians")
+        newcomer = bool(c.actors) and any(not (_families([a]) & known) and not a.startswith(_GENERIC_PREFIXES)
                                           for a in m.actors)
         if (vague or newcomer) and not _shared_detail(c, m):
             return "vague date or new actor, and no shared detail"

@@ -235,7 +235,7 @@ class ActorMatcher:
             for canon in canons:
                 by_key.setdefault(canon + _LOCAL_KEY, []).append(alias)
         for key, aliases in by_key.items():
-            self._lower.add(key, list(nlp.tokenizer.pipe(aliases)))
+            self._lower.add(key, list(nlp.tokenizer.pipe(_with_apostrophes(aliases))))
         cased: dict[str, list[str]] = {}
         for alias, canon in list(self.lexicon.cased.items()) + list(self.lexicon.people.items()):
             cased.setdefault(canon, []).append(alias)
@@ -243,7 +243,7 @@ class ActorMatcher:
             for canon in canons:
                 cased.setdefault(canon + _LOCAL_KEY, []).append(alias)
         for key, aliases in cased.items():
-            self._orth.add(key, list(nlp.tokenizer.pipe(aliases)))
+            self._orth.add(key, list(nlp.tokenizer.pipe(_with_apostrophes(aliases))))
         self._people_first_tokens = {p.split()[0] for p in self.lexicon.people}
 
     def find(self, doc: Doc | Span) -> list[ActorMention]:
@@ -314,6 +314,17 @@ class ActorMatcher:
             if name:
                 return name
         return None
+
+
+def _with_apostrophes(aliases: list[str]) -> list[str]:
+    """Each alias with its apostrophes typed both ways ("people's" and "people’s"): news sites
+    use either."""
+    out = list(aliases)
+    for alias in aliases:
+        for a, b in (("'", "\u2019"), ("\u2019", "'")):
+            if a in alias and alias.replace(a, b) not in out:
+                out.append(alias.replace(a, b))
+    return out
 
 
 def scope_to_country(hits: list[ActorMention], country: str | None, lexicon: ActorLexicon) -> list[ActorMention]:

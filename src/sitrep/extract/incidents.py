@@ -270,6 +270,13 @@ def _fold(inc: _Incident, lexicon: ActorLexicon, story: DateRange | None = None)
         for a in m.actors:
             if a not in actors:
                 actors.append(a)
+    if event_type == "Violence against civilians" and not any(
+            lexicon.inter(a) != _CIVILIAN_INTER for a in actors):
+        # an attack with no perpetrator named anywhere in the article: ACLED's unidentified group
+        country = next((a[len("Civilians ("):-1] for a in actors if a.startswith("Civilians (")), None)
+        unknown = lexicon.generic_for("gunmen", country) if country else None
+        if unknown:
+            actors.insert(0, unknown)
     place, place_text = _place(inc, lead)
     dates = inc.dates
     told = [d for d in (_told_date(m) for m in members) if d is not None]

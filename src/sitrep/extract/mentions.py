@@ -398,6 +398,8 @@ class Extractor:
             span = doc[start:end]
             if end - start == 1 and span.text in surnames and doc[start].ent_type_ not in ("GPE", "LOC", "FAC"):
                 continue  # a person's surname, not the town that shares it
+            if _in_hyphenated_word(doc, start, end):
+                continue  # "Bari-ujeed", "Kabul-based": part of another word
             if not span.text[:1].isupper() or _is_dateline(doc, start, end):
                 continue
             if _reference_point(doc, start):
@@ -499,7 +501,8 @@ class Extractor:
                  unknown_spans: Sequence[tuple[int, int, str]] = ()) -> Mention | None:
         doc = sent.doc
         # When: the unit's own date, else the paragraph's, else the publication date.
-        own_dates = [d for d in unit.dates if d.kind != "period"]
+        own_dates = [d for d in unit.dates if d.kind != "period"
+                     and not _in_since_clause(doc[_token_at(sent, sent.start_char + d.start)], doc[unit.i])]
         date_is_own = bool(own_dates)
         if own_dates:
             # A date inside the trigger's own phrase dates it ("the missile strike on 18 May");
@@ -553,18 +556,13 @@ class Extractor:
                 names.append(other)
         elif not names and unit.event_type:
             names.extend(main_actors[:2])
-        if unit.event_type == "Violence against civilians":
-            # ACLED codes violence against civilians with its victims, civilians of the country,
-            # and a perpetrator: an unidentified armed group when the report names none.
-            country_name = _country_name(self.gazetteer, country)
-            if not any(self.lexicon.inter(n) == _CIVILIAN_INTER for n in names):
-                civilians = self.lexicon.generic_for("civilians", country_name)
-                if civilians:
-                    names.append(civilians)
-            if not any(self.lexicon.inter(n) != _CIVILIAN_INTER for n in names):
-                unknown = self.lexicon.generic_for("gunmen", country_name)
-                if unknown:
-                    names.insert(0, unknown)
+        if unit.event_type == "Violence against civilians" and not any(
+                self.lexicon.inter(n) == _CIVILIAN_INTER for n in names):
+            # ACLED codes violence against civilians with its victims: civilians of the country
+            # (its perpetrator, when the article names none, is filled in for the whole incident)
+            civilians = self.lexicon.generic_for("civilians", _country_name(self.gazetteer, country))
+            if civilians:
+                names.append(civilians)
         # Where: the unit's nearest place with a province, else the paragraph's, else the article's.
         place, place_text = self._where(unit, place_ctx, context_admin1, country, date_is_own=date_is_own,
                                         unknown_place=unknown_place, fallback_admin1=fallback_admin1,
@@ -926,6 +924,28 @@ def _date_role(tok, anchors: dict) -> tuple[str, "_Unit | None"]:
 _MOVE_VERBS = frozenset({"flee", "fled", "cross", "escape", "move", "travel", "return", "head", "relocate",
                          "evacuate", "seek", "migrate", "run", "arrive", "go", "send", "deport", "repatriate"})
 _TOWARDS = frozenset({"to", "into", "toward", "towards", "across"})
+
+
+def _in_hyphenated_word(doc: Doc, start: int, end: int) -> bool:
+    """The span is glued by a hyphen to the word after or before it."""
+    after = end + 1 < len(doc) and doc[end].text in ("-", "\u2010", "\u2011") and not doc[end - 1].whitespace_ \
+        and not doc[end].whitespace_ and doc[end + 1].is_alpha
+    before = start >= 2 and doc[start - 1].text in ("-", "\u2010", "\u2011") and not doc[start - 1].whitespace_ \
+        and not doc[start - 2].whitespace_ and doc[start - 2].is_alpha
+    return after or before
+
+
+def _in_since_clause(date_tok, trigger) -> bool:
+    """The date lies in a "since ..." clause or phrase the trigger is not part of ("the worst
+    battle since the government launched an offensive last August")."""
+    tok, hops = date_tok, 0
+    while tok.head.i != tok.i and hops < 10:
+        opens = (tok.lower_ == "since" and tok.dep_ in ("prep", "mark")) or (
+            tok.pos_ in ("VERB", "AUX") and any(c.dep_ == "mark" and c.lower_ == "since" for c in tok.children))
+        if opens:
+            return not (tok.left_edge.i <= trigger.i <= tok.right_edge.i)
+        tok, hops = tok.head, hops + 1
+    return False
 
 
 def _destination(tok) -> bool:
