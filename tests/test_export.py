@@ -20,6 +20,7 @@ from sitrep.export import (
     export,
     inter_codes,
     to_acled_rows,
+    to_json_rows,
     write_claims_csv,
     write_claims_jsonl,
     write_csv,
@@ -76,7 +77,7 @@ def _history() -> Event:
     mention = _mention("seed-003", "Outlet A", background=True, background_reason="recalled as context",
                        date=DateRange.day(dt.date(2001, 9, 9)))
     return Event("aaaaaaaaaaaaaaaa", DateRange.day(dt.date(2001, 9, 9)), "Violence against civilians", "Attack",
-                 ("Al-Qaeda", "Civilians"), None, (mention,), background=True)
+                 ("Al-Qaeda", "Civilians"), ANABA, (mention,), background=True)
 
 
 def _undated() -> Event:
@@ -155,7 +156,8 @@ def test_joint_operation_lists_further_actors_as_associates():
 def test_unknown_toll_and_actor_types():
     event = dataclasses.replace(_ambush(), actors=("Nobody Known",), claims=(), fatalities_low=None,
                                 fatalities_best=None, fatalities_high=None, denied_by=(), place=None)
-    (row,) = _rows([event])
+    assert _rows([event]) == []  # no province: not an ACLED row unless incomplete rows are asked for
+    (row,) = _rows([event], include_undated=True)
     assert row["fatalities"] == "0"
     assert row["fatalities_low"] == row["fatalities_high"] == ""
     assert (row["inter1"], row["inter2"], row["interaction"]) == ("0", "", "0")
@@ -164,6 +166,13 @@ def test_unknown_toll_and_actor_types():
     assert row["notes"] == "On 21 February 2022, Nobody Known fought an armed clash."
     assert inter_codes(["Taliban", "Civilians (Afghanistan)", "Civilians", "Unknown"]) == {
         "Taliban": 1, "Civilians (Afghanistan)": 7, "Civilians": 7, "Unknown": 0}
+
+
+def test_events_without_a_province_are_no_acled_rows_but_stay_in_the_json():
+    placed, nowhere = _ambush(), dataclasses.replace(_ambush(), event_id="nowhere", place=None)
+    assert [r["event_id_cnty"] for r in _rows([placed, nowhere])] == [r["event_id_cnty"] for r in _rows([placed])]
+    assert len(_rows([placed, nowhere], include_undated=True)) == 2
+    assert len(list(to_json_rows([placed, nowhere]))) == 2
 
 
 def test_inter_codes_can_be_given():

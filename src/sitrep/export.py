@@ -415,10 +415,15 @@ def to_acled_rows(events: Iterable[Event], *, include_background: bool = False, 
     """One flat row per event in ACLED's columns: lists joined by ";", claims as JSON text, None as ""
     (an unknown `fatalities` as ACLED's 0, tagged "fatalities unknown").
 
-    ACLED has no undated rows: undated events are left out unless `include_undated`.
+    ACLED has no rows without a day or a province: undated events, and events placed nowhere
+    more precise than their country (a town the gazetteer does not know, and no province named),
+    are left out unless `include_undated`. The JSON exports, the API and the page keep them.
     """
     for row in to_json_rows(events, include_background=include_background, include_undated=include_undated,
                             inter=inter):
+        if not include_undated and not row.get("admin1"):
+            LOGGER.info("event %s has no province: not an ACLED row", row.get("event_id_cnty"))
+            continue
         flat = {}
         for key, value in row.items():
             if key == "claims":
