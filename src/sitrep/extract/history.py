@@ -51,8 +51,11 @@ def war_began(tok: Token) -> bool:
         return False
     lemma = tok.lemma_.lower()
     kids = list(tok.children)
-    if lemma in cues["war_start_verbs"] and any(
-            c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in cues["war_nouns"] for c in kids):
+    if lemma in cues["war_start_verbs"] and (any(
+            c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in cues["war_nouns"] for c in kids)
+            # "since Sudan's conflict erupted", parsed with the noun hanging on "since"
+            or not any(c.dep_ in ("nsubj", "nsubjpass") for c in kids) and tok.i > 0
+            and tok.doc[tok.i - 1].lemma_.lower() in cues["war_nouns"]):
         return True
     # "Sudan descended into war in April 2023", "tensions erupted into open fighting"
     if lemma in cues["into_verbs"] and any(

@@ -926,12 +926,17 @@ _MOVE_VERBS = frozenset({"flee", "fled", "cross", "escape", "move", "travel", "r
 _TOWARDS = frozenset({"to", "into", "toward", "towards", "across"})
 
 
+_ARABIC_ARTICLES = frozenset({"al", "el", "ad", "ed", "ash", "esh", "as", "es", "an", "en", "ar", "er", "at",
+                              "et", "az", "ez", "ud", "ul", "ech"})
+
+
 def _in_hyphenated_word(doc: Doc, start: int, end: int) -> bool:
     """The span is glued by a hyphen to the word after or before it."""
     after = end + 1 < len(doc) and doc[end].text in ("-", "\u2010", "\u2011") and not doc[end - 1].whitespace_ \
         and not doc[end].whitespace_ and doc[end + 1].is_alpha
     before = start >= 2 and doc[start - 1].text in ("-", "\u2010", "\u2011") and not doc[start - 1].whitespace_ \
-        and not doc[start - 2].whitespace_ and doc[start - 2].is_alpha
+        and not doc[start - 2].whitespace_ and doc[start - 2].is_alpha \
+        and doc[start - 2].lower_ not in _ARABIC_ARTICLES  # "al-Fasher" is El Fasher
     return after or before
 
 
