@@ -964,6 +964,7 @@
     fact("Place", placeLabel(ev) + (hasCoords(ev) ? "  (" + ev.latitude.toFixed(3) + ", " + ev.longitude.toFixed(3) + ")" : ""));
     fact("Fatalities", fatalitiesLabel(ev));
     fact("Status", ev.status);
+    if (ev.review) fact("Analyst", ev.review);  // verified or rejected; the notes say why
     if (ev.denied_by && ev.denied_by.length) fact("Denied by", ev.denied_by.join(", "));
     fact("Reports", ev.n_reports !== undefined ? String(ev.n_reports) : null);
     fact("Event id", ev.event_id);
