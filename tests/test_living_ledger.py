@@ -46,11 +46,35 @@ def _by_article(db: str, article_id: str):
     return [e for e in _events(db, include_background=True) if article_id in e.article_ids]
 
 
+PG_URL = os.environ.get("SITREP_TEST_PG")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_ledger(request, tmp_path: Path, gazetteer):
+    """`ledger` on SQLite, and on PostgreSQL when SITREP_TEST_PG is set."""
+    if request.param == "sqlite":
+        return _ledger(tmp_path, str(tmp_path / "ledger.db"), gazetteer)
+    if not PG_URL:
+        pytest.skip("SITREP_TEST_PG is not set (postgresql+psycopg://... of a server to test against)")
+    import sqlalchemy as sa
+
+    from sitrep import store as store_module
+
+    engine = sa.create_engine(PG_URL)
+    with engine.begin() as conn:
+        store_module.METADATA.drop_all(conn)
+    engine.dispose()
+    return _ledger(tmp_path, PG_URL, gazetteer)
+
+
 @pytest.fixture()
 def ledger(tmp_path: Path, gazetteer):
     """A ledger of three one-event reports, and their file."""
+    return _ledger(tmp_path, str(tmp_path / "ledger.db"), gazetteer)
+
+
+def _ledger(tmp_path: Path, db: str, gazetteer):
     feed = _feed(tmp_path / "feed.jsonl", _records())
-    db = str(tmp_path / "ledger.db")
     run([feed], options=Options(db=db), gazetteer=gazetteer)
     assert {e.fatalities_best for e in _events(db)} == {9, 4, 12}
     return db, feed
@@ -121,8 +145,8 @@ def test_a_bad_file_name_and_a_record_dated_0001_leave_the_rest_stored(tmp_path:
 
 # --- retractions and corrections -----------------------------------------------------------
 
-def test_a_retraction_and_a_correction_survive_a_rerun(ledger, gazetteer):
-    db, feed = ledger
+def test_a_retraction_and_a_correction_survive_a_rerun(any_ledger, gazetteer):
+    db, feed = any_ledger
     options = Options(db=db)
     (rokha,) = _by_article(db, "r1")
     (anaba,) = _by_article(db, "a1")
