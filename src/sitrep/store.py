@@ -9,7 +9,6 @@ import logging
 import os
 import sqlite3
 import threading
-import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Literal, Sequence, get_args
@@ -460,7 +459,7 @@ class Store:
             self.engine: Engine = sa.create_engine(self.url)
         except (SQLAlchemyError, ImportError) as err:
             raise StoreError(f"{self.name}: cannot open the database ({err}); check the URL and that "
-                             f"its driver is installed (PostgreSQL: pip install 'psycopg[binary]')") from err
+                             f"its driver is installed (PostgreSQL: {install_hint('postgres')})") from err
         if self.engine.dialect.name == "sqlite":
             _sqlite_setup(self.engine)
         try:
