@@ -209,12 +209,14 @@ _AGGREGATE = re.compile(r"\b(?:series|wave|spate|string|number|dozens|scores|hun
 
 
 # A plural trigger that a group owns is its habit ("claiming responsibility for its attacks").
-_HABITUAL = re.compile(r"\b(?:its|their|his|her)\s+(?:\S+\s+)?$", re.I)
+_HABITUAL = re.compile(r"\b(?:its|their|his|her)\s+(?:\S+\s+)?$|"
+                       r"\b(?:continues?|continued|continuing|keeps?|often|regularly|frequently|routinely|"
+                       r"repeatedly|usually|long)\b(?:\s+\S+){0,5}\s*$", re.I)
 
 
 def _aggregate(m: Mention) -> bool:
     """The trigger is a plural noun counted as many ("a series of attacks") or a group's habit
-    ("its attacks")."""
+    ("its attacks", "continues to carry out high-profile attacks")."""
     trigger = m.trigger.strip()
     if not trigger or not trigger.lower().endswith("s"):
         return False
@@ -308,7 +310,9 @@ def _fold(inc: _Incident, lexicon: ActorLexicon, story: DateRange | None = None)
 
 def _place(inc: _Incident, lead: Mention) -> tuple[Place | None, str | None]:
     admin1 = inc.admin1
-    placed = [m for m in inc.members if m.place is not None and (m.place.admin1 == admin1 or admin1 is None)]
+    # a summary folded in ("continues to carry out attacks in the capital") places nothing
+    placed = [m for m in inc.members if m.place is not None and (m.place.admin1 == admin1 or admin1 is None)
+              and (m is lead or not _aggregate(m))]
     if not placed:
         return lead.place, lead.place_text
     best = min(placed, key=lambda m: (m.place.geo_precision, 0 if own_place(m) else 1, m.sentence_index))

@@ -75,7 +75,7 @@ _DISTANCE_TO = re.compile(
     r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|hundreds)(?:[- ]\w+)?)\s*-?\s*"
     r"(?P<unit>km|kms|kilomet(?:re|er)s?|miles?|mi)\b(?:\s*\([^)]{0,30}\))?"
     r"(?:\s+(?:to\s+the\s+)?(?:north|south|east|west)(?:-?(?:north|south|east|west))?(?:ern)?(?:\s+of)?|\s+(?:from|of|away\s+from|outside(?:\s+of)?))"
-    r"(?:\s+(?:the|its|his|their|provincial|regional|state|national|country's|capital|city|town|of)\b,?)*\s*$", re.I)
+    r"(?:\s+(?:the|its|his|their|provincial|regional|state|national|capital|city|town|of|\w+['\u2019]s)\b,?)*\s*$", re.I)
 _WORD_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
               "ninety": 90, "hundred": 100, "hundreds": 200}
 _SPEAKER_PRONOUNS = frozenset({"he", "she", "they", "one", "another", "the other", "a second", "the spokesman",
@@ -400,6 +400,8 @@ class Extractor:
                 continue  # a person's surname, not the town that shares it
             if _in_hyphenated_word(doc, start, end):
                 continue  # "Bari-ujeed", "Kabul-based": part of another word
+            if _seat_in_parentheses(doc, start, end):
+                continue  # "Shabelle Media Network (Mogadishu)": where an outlet or a body sits
             if not span.text[:1].isupper() or _is_dateline(doc, start, end):
                 continue
             if _reference_point(doc, start):
@@ -437,7 +439,13 @@ class Extractor:
             if any(t.ent_type_ in ("PERSON", "NORP") or t.ent_type_ in _NOT_PLACE_ENTS
                    or t.ent_type_ == "ORG" and not named_settlement for t in span):
                 continue  # ("the town of Minova" is a town whatever the tagger says)
-            if _reference_point(doc, start) or self.gazetteer.country_of(span.text) is not None:
+            if _reference_point(doc, start):
+                continue
+            named = self.gazetteer.country_of(span.text)
+            if named is not None:
+                if country is not None and named[1] == country and doc[start].tag_ != "NNPS":
+                    # "a base in Somalia", "in central Somalia": the report places it no closer
+                    out.append((start, end, span.text))
                 continue
             if self._lookup(span.text, country=country) is None and self._lookup(span.text) is None:
                 out.append((start, end, span.text))
@@ -483,7 +491,7 @@ class Extractor:
                 nearest(tok_i).said.append(d)
             elif role == "event":
                 (owner or nearest(tok_i)).dates.append(d)
-        return _fold_units(units)
+        return _fold_units(units, sent.doc)
 
     def _denial_unit(self, sent: Span, dates: list[DateMention], places: list[_PlaceHit]) -> _Unit:
         unit = _Unit(None, sent.root.i, sent.root.text, "", "")
@@ -769,12 +777,16 @@ def _dominant(counts: collections.Counter) -> str | None:
     return top[0][0]
 
 
-def _fold_units(units: list[_Unit]) -> list[_Unit]:
-    """Triggers of one sentence are one event unless their places or dates disagree."""
+def _fold_units(units: list[_Unit], doc: Doc | None = None) -> list[_Unit]:
+    """Triggers of one sentence are one event unless their places or dates disagree, or one of
+    them lies in a "since ..." clause the other is not in ("the heaviest fighting since February,
+    when fighters ambushed a detachment")."""
     folded: list[_Unit] = []
     for unit in sorted(units, key=lambda u: u.i):
         for other in folded:
             if _conflict(other, unit):
+                continue
+            if doc is not None and _since_scope(doc[other.i]) != _since_scope(doc[unit.i]):
                 continue
             if not unit.dates and not unit.places or not other.dates and not other.places or (
                     _same_place(other, unit) and _same_date(other, unit)):
@@ -926,6 +938,12 @@ _MOVE_VERBS = frozenset({"flee", "fled", "cross", "escape", "move", "travel", "r
 _TOWARDS = frozenset({"to", "into", "toward", "towards", "across"})
 
 
+def _seat_in_parentheses(doc: Doc, start: int, end: int) -> bool:
+    """A place in parentheses right after a name ("Shabelle Media Network (Mogadishu)")."""
+    return (start >= 2 and end < len(doc) and doc[start - 1].text == "(" and doc[end].text == ")"
+            and doc[start - 2].pos_ == "PROPN")
+
+
 _ARABIC_ARTICLES = frozenset({"al", "el", "ad", "ed", "ash", "esh", "as", "es", "an", "en", "ar", "er", "at",
                               "et", "az", "ez", "ud", "ul", "ech"})
 
@@ -938,6 +956,17 @@ def _in_hyphenated_word(doc: Doc, start: int, end: int) -> bool:
         and not doc[start - 2].whitespace_ and doc[start - 2].is_alpha \
         and doc[start - 2].lower_ not in _ARABIC_ARTICLES  # "al-Fasher" is El Fasher
     return after or before
+
+
+def _since_scope(tok) -> int | None:
+    """The token opening the "since ..." clause or phrase `tok` lies in, or None."""
+    hops = 0
+    while tok.head.i != tok.i and hops < 10:
+        if (tok.lower_ == "since" and tok.dep_ in ("prep", "mark")) or (
+                tok.pos_ in ("VERB", "AUX") and any(c.dep_ == "mark" and c.lower_ == "since" for c in tok.children)):
+            return tok.i
+        tok, hops = tok.head, hops + 1
+    return None
 
 
 def _in_since_clause(date_tok, trigger) -> bool:
