@@ -396,13 +396,13 @@ class Extractor:
                    for i in range(start, end)) and not any(doc[i].ent_type_ in ("GPE", "LOC") for i in range(start, end)):
                 continue  # "Hassan Sheikh Mohamud" holds no town called Sheikh
             span = doc[start:end]
-            if end - start == 1 and span.text in surnames and doc[start].ent_type_ not in ("GPE", "LOC", "FAC"):
+            if end - start == 1 and span.text in surnames:
                 continue  # a person's surname, not the town that shares it
             if _in_hyphenated_word(doc, start, end):
                 continue  # "Bari-ujeed", "Kabul-based": part of another word
             if _seat_in_parentheses(doc, start, end):
                 continue  # "Shabelle Media Network (Mogadishu)": where an outlet or a body sits
-            if not span.text[:1].isupper() or _is_dateline(doc, start, end):
+            if not (span.text[:1].isupper() or _article_name(span)) or _is_dateline(doc, start, end):
                 continue
             if _reference_point(doc, start):
                 continue
@@ -946,6 +946,12 @@ def _seat_in_parentheses(doc: Doc, start: int, end: int) -> bool:
 
 _ARABIC_ARTICLES = frozenset({"al", "el", "ad", "ed", "ash", "esh", "as", "es", "an", "en", "ar", "er", "at",
                               "et", "az", "ez", "ud", "ul", "ech"})
+
+
+def _article_name(span: Span) -> bool:
+    """A name that opens with an Arabic article in lower case ("al-Fasher", "el-Obeid")."""
+    return len(span) >= 3 and span[0].lower_ in _ARABIC_ARTICLES and span[1].text in ("-", "\u2010") \
+        and span[2].text[:1].isupper()
 
 
 def _in_hyphenated_word(doc: Doc, start: int, end: int) -> bool:
