@@ -61,6 +61,9 @@ INCIDENT_TYPES = {
 LEAD_TYPE_BONUS = 0.5
 # The headline and lede: the first sentences of an article.
 LEDE_SENTENCES = 3
+# A detail sentence this far below its incident's lead, at most, lends it the date it carries
+# over from the story.
+_NEAR_SENTENCES = 2
 # Day-precise dates of one incident in one article may differ by this much (a night attack).
 _DAY_SLACK = 1
 _CIVILIAN_INTER = 7
@@ -281,14 +284,17 @@ def _fold(inc: _Incident, lexicon: ActorLexicon, story: DateRange | None = None)
             actors.insert(0, unknown)
     place, place_text = _place(inc, lead)
     dates = inc.dates
-    told = [d for d in (_told_date(m) for m in members) if d is not None]
+    # a date a detail sentence only carries over from the story around it dates the incident
+    # when that sentence is near its lead (far below, the story has moved on to another day)
+    near = [m for m in members if m.sentence_index - lead.sentence_index <= _NEAR_SENTENCES or own_date(m)]
+    told = [d for d in (_told_date(m) for m in near) if d is not None]
     if told and dates and min(d.time_precision for d in told) < min(d.time_precision for d in dates):
         # the day the story gave ("February 21") over a month a detail names ("in February")
         dates = told
     if dates:
         when = min(dates, key=lambda d: (d.time_precision, (d.date_max - d.date_min).days))
-    elif any(_told_date(m) is not None for m in members):
-        when = next(_told_date(m) for m in members if _told_date(m) is not None)
+    elif told:
+        when = told[0]
     else:
         when = lead.date
         if story is not None and when is not None and when.date_min <= story.date <= when.date_max:
