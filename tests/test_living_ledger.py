@@ -352,3 +352,18 @@ def test_dates_in_changes_are_utc(client):
     stamp = client.get("/changes").json()["data"][0]["changed_at"]
     assert stamp.endswith("Z") or stamp.endswith("+00:00")
     assert dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")).tzinfo is not None
+
+
+def test_a_correction_whose_event_is_gone_is_named_not_lost(ledger, gazetteer, caplog):
+    db, feed = ledger
+    (rokha,) = _by_article(db, "r1")
+    options = Options(db=db)
+    with Store(db) as store:
+        correct(store, [Correction(rokha.event_id, "fatalities", "5", "recount")], options=options,
+                gazetteer=gazetteer)
+        retract(store, "r1", "withdrawn", options=options, gazetteer=gazetteer)
+    caplog.clear()
+    run([feed], options=options, gazetteer=gazetteer)
+    assert any("no longer in the ledger" in r.message and rokha.event_id in r.message for r in caplog.records)
+    with Store(db) as store:
+        assert [(c.event_id, c.value) for c in store.corrections()] == [(rokha.event_id, "5")]

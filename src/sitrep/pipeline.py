@@ -308,7 +308,12 @@ def ingest(incoming: Sequence[Article], store: Store, *, options: Options, gazet
     events, groups, cleaned = _engine(options)(
         articles, options=options, gazetteer=gazetteer, stored_mentions=stored_mentions,
         extract_ids=changed, progress=progress)
-    events = apply_corrections(keep_event_ids(events, previous), store.corrections())
+    corrections = store.corrections()
+    events = apply_corrections(keep_event_ids(events, previous), corrections)
+    orphans = sorted({c.event_id for c in corrections} - {e.event_id for e in events})
+    if orphans:  # kept, in case the event comes back; named, so that no correction is lost silently
+        LOGGER.warning("%d corrected events are no longer in the ledger (their reports were retracted or "
+                       "now make other events); their corrections wait: %s", len(orphans), ", ".join(orphans[:10]))
     group_of = {aid: g.group_id for g in groups for aid in g.article_ids}
     report(progress, "saving", 0, len(events))
     # One transaction: a run killed here leaves the ledger as it was before the run.
