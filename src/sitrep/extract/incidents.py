@@ -211,6 +211,9 @@ _AGGREGATE = re.compile(r"\b(?:series|wave|spate|string|number|dozens|scores|hun
                         r"(?:\s+of)?(?:\s+\S+){0,2}\s*$", re.I)
 
 
+# Plural munitions count the rounds of one attack, not many attacks.
+_MUNITIONS = frozenset({"shells", "rockets", "mortars", "missiles", "bombs", "drones", "grenades", "explosives",
+                        "rounds", "bullets", "projectiles", "mines", "landmines", "ieds", "barrels", "munitions"})
 # A plural trigger that a group owns is its habit ("claiming responsibility for its attacks").
 _HABITUAL = re.compile(r"\b(?:its|their|his|her)\s+(?:\S+\s+)?$|"
                        r"\b(?:continues?|continued|continuing|keeps?|often|regularly|frequently|routinely|"
@@ -223,6 +226,8 @@ def _aggregate(m: Mention) -> bool:
     trigger = m.trigger.strip()
     if not trigger or not trigger.lower().endswith("s"):
         return False
+    if trigger.lower().split()[-1] in _MUNITIONS:
+        return False  # "several mortar shells struck": the rounds of one attack
     at = m.sentence.find(trigger)
     return at > 0 and bool(_AGGREGATE.search(m.sentence[:at]) or _HABITUAL.search(m.sentence[:at]))
 

@@ -562,6 +562,11 @@ class Extractor:
             other = next((m for m in main_actors if m != armed[0]), None)
             if other and unit.event_type in ("Battles", "Explosions/Remote violence", "") and unit.trigger is not None:
                 names.append(other)
+        elif not names and unit.event_type == "Explosions/Remote violence":
+            # shells or a bomb no report attributes: ACLED's unidentified group, not the side the
+            # article talks most about ("Shabaab has often fired mortars at the airport")
+            unknown = self.lexicon.generic_for("gunmen", _country_name(self.gazetteer, country))
+            names.extend([unknown] if unknown else main_actors[:2])
         elif not names and unit.event_type:
             names.extend(main_actors[:2])
         if unit.event_type == "Violence against civilians" and not any(
