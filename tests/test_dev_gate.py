@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import re
 
 import pytest
 
@@ -17,16 +18,28 @@ from conftest import SHARED, needs_shared, score_figures
 pytestmark = [pytest.mark.model, pytest.mark.shared, needs_shared]
 
 DEV = SHARED / "eval" / "dev"
-# Floors only go up: raised as quality rises, never lowered. Measured (2026-12-02): event F1
-# sudan 0.625, drc 0.609, somalia 0.651, colombia 0.582 (from 0.26, 0.13, 0.23, 0.20).
+# Floors only go up: raised as quality rises, never lowered. Measured (2026-12-02, session 2):
+# event F1 sudan 0.762, drc 0.757, somalia 0.757, colombia 0.776 (session 1: 0.625, 0.609, 0.651,
+# 0.582; before: 0.26, 0.13, 0.23, 0.20).
 FLOORS = {
-    "sudan": {"event_f1": 0.6, "date_exact_acc": 0.85, "article_recall": 0.65, "fatalities_acc": 0.75},
-    "drc": {"event_f1": 0.6, "date_exact_acc": 0.9, "article_recall": 0.7, "fatalities_acc": 0.6},
-    "somalia": {"event_f1": 0.65, "date_exact_acc": 0.85, "article_recall": 0.7, "fatalities_acc": 0.55},
-    "colombia": {"event_f1": 0.55, "date_exact_acc": 0.9, "article_recall": 0.65, "fatalities_acc": 0.5},
+    "sudan": {"event_f1": 0.75, "date_exact_acc": 0.9, "article_recall": 0.75, "fatalities_acc": 0.8},
+    "drc": {"event_f1": 0.75, "date_exact_acc": 0.9, "article_recall": 0.8, "fatalities_acc": 0.75},
+    "somalia": {"event_f1": 0.75, "date_exact_acc": 0.9, "article_recall": 0.75, "fatalities_acc": 0.6},
+    "colombia": {"event_f1": 0.75, "date_exact_acc": 0.95, "article_recall": 0.7, "fatalities_acc": 0.7},
 }
 # The country each dev set is about (ACLED's numeric ISO 3166 code), for the no-foreign-place check.
 COUNTRIES = {"sudan": "729", "drc": "180", "somalia": "706", "colombia": "170"}
+
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_FULL_DATE = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+(\d{1,2}),\s+(\d{4})\b")
+
+
+def _full_date(hit) -> dt.date | None:
+    try:
+        return dt.date(int(hit.group(3)), _MONTHS.index(hit.group(1).lower()) + 1, int(hit.group(2)))
+    except ValueError:
+        return None
 
 
 @pytest.fixture(scope="module", params=sorted(FLOORS))
@@ -65,6 +78,12 @@ def test_exported_dates_are_real_and_not_after_their_reports(dev_run):
             elif len(published) == 7:  # only the month: its last day
                 first = dt.date.fromisoformat(published + "-01")
                 newest[page["id"]] = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+            # a page updated after its stamp (a photo gallery whose captions say "Jan. 30, 2025"
+            # under a 2024 stamp) is as new as the latest full date it spells out
+            stated = [_full_date(hit) for hit in _FULL_DATE.finditer(page.get("text") or "")]
+            stated = [d for d in stated if d is not None]
+            if stated and page["id"] in newest:
+                newest[page["id"]] = max(newest[page["id"]], max(stated))
     with open(csv_path, encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             day = dt.date.fromisoformat(row["event_date"])

@@ -183,7 +183,7 @@ def test_habitual_attacks_place_no_incident(extractor, nlp):
 
 # -- merging -----------------------------------------------------------------------------------
 
-REGION = Place("Al Jazirah", "Sudan", "SD", "Al Jazirah", None, None, 14.4, 33.5, 3)
+REGION = Place("Wad Madani", "Sudan", "SD", "Al Jazirah", "Wad Madani", None, 14.4, 33.5, 1)
 
 
 def _week_report(article, end):
@@ -191,7 +191,7 @@ def _week_report(article, end):
     return Mention(article_id=article, sentence_index=0, sentence="The army recaptured the city.", start=0, end=30,
                    trigger="recaptured", event_type="Battles", sub_event_type="Government regains territory",
                    actors=("Military Forces of Sudan (2019-)", "Rapid Support Forces"), place=REGION,
-                   place_text="Gezira", date=DateRange(end, end - dt.timedelta(days=6), end, 2, "publication date"))
+                   place_text="Wad Madani", date=DateRange(end, end - dt.timedelta(days=6), end, 2, "publication date"))
 
 
 def test_two_week_dated_reports_of_one_recapture_are_one_event_dated_where_they_point():
@@ -205,3 +205,18 @@ def test_week_dated_reports_of_different_kinds_stay_apart():
     other = Mention(**{**{f: getattr(other, f) for f in other.__dataclass_fields__},
                        "sub_event_type": "Non-state actor overtakes territory"})
     assert len(merge_mentions([_week_report("a", "2025-01-11"), other])) == 2
+
+
+def test_an_undated_report_naming_the_weekday_dates_an_event_known_to_a_week():
+    undated = Mention(**{**{f: getattr(_week_report("c", "2025-01-12"), f) for f in Mention.__dataclass_fields__},
+                         "date": None, "sentence": "The army on Saturday announced it had recaptured the city."})
+    [event] = merge_mentions([_week_report("a", "2025-01-12"), undated])
+    assert (event.date.date, event.date.time_precision) == (dt.date(2025, 1, 11), 1)
+
+
+def test_two_weekdays_named_leave_the_week():
+    def undated(article, day):
+        return Mention(**{**{f: getattr(_week_report(article, "2025-01-12"), f) for f in Mention.__dataclass_fields__},
+                          "date": None, "sentence": f"The army on {day} announced it had recaptured the city."})
+    [event] = merge_mentions([_week_report("a", "2025-01-12"), undated("c", "Saturday"), undated("d", "Friday")])
+    assert event.date.time_precision == 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
@@ -352,12 +353,35 @@ def _event(c: _Cluster, background: bool) -> Event:
     event_id = content_hash("event", anchor.mention_id)
     low, best, high = reconcile(claims)
     return Event(
-        event_id=event_id, date=c.date, event_type=event_type,
+        event_id=event_id, date=_day_from_weekday(c.date, mentions), event_type=event_type,
         sub_event_type=sub, actors=actors, place=place, mentions=tuple(mentions), claims=claims,
         fatalities_low=low, fatalities_best=best, fatalities_high=high, denied_by=denied_by,
         status=_status(claims, actors, denied_by), background=background,
         merge_reasons=tuple(c.reasons),
     )
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY = re.compile(r"\b(?:on|last|this|early|late)\s+(" + "|".join(_WEEKDAYS) + r")\b", re.I)
+
+
+def _day_from_weekday(date: DateRange | None, mentions: Sequence[Mention]) -> DateRange | None:
+    """The day an event known to a week falls on, when a report with no date of its own names
+    its weekday ("the RSF on Saturday announced ..." on an undated page, beside reports dated by
+    their week): the one day of the week that is that weekday (CODEBOOK: a weekday is resolved
+    from the text itself when the publication date is missing)."""
+    if date is None or date.time_precision != 2:
+        return date
+    named = {hit.group(1).lower() for m in mentions if m.date is None for hit in [_WEEKDAY.search(m.sentence)]
+             if hit}
+    if len(named) != 1:
+        return date
+    weekday = _WEEKDAYS.index(named.pop())
+    days = [date.date_min + dt.timedelta(days=k) for k in range((date.date_max - date.date_min).days + 1)]
+    matching = [d for d in days if d.weekday() == weekday]
+    if len(matching) != 1:
+        return date
+    return DateRange.day(matching[0], f"{_WEEKDAYS[weekday].capitalize()}, in {date.text}")
 
 
 def _order_actors(mentions: Sequence[Mention], actors: set[str]) -> tuple[str, ...]:
