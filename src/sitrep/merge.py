@@ -127,7 +127,7 @@ def _why_not(c: _Cluster, m: Mention, group: str | None, options: MergeOptions) 
         newcomer = bool(c.actors) and any(not (_families([a]) & known) and not a.startswith(_GENERIC_PREFIXES)
                                           for a in m.actors)
         if (vague or newcomer) and not _shared_detail(c, m):
-            return "vague date or new actor, and no shared detail"
+            return _NO_SHARED_DETAIL
     if m.event_type and ctype and m.event_type == ctype:
         sub_c = collections.Counter(x.sub_event_type for x in c.mentions if x.event_type == ctype)
         if (m.date and c.date and m.date.time_precision > 1 and c.date.time_precision > 1
@@ -136,6 +136,19 @@ def _why_not(c: _Cluster, m: Mention, group: str | None, options: MergeOptions) 
                 and m.sub_event_type not in sub_c):
             return "different sub-types over a vague period"
     return None
+
+
+_NO_SHARED_DETAIL = "vague date or new actor, and no shared detail"
+
+
+def _only_candidate_fit(c: _Cluster, m: Mention) -> bool:
+    """Same province, same sub-event type, and a named armed actor in common."""
+    if m.place is None or not m.place.admin1 or m.place.admin1 != c.admin1 or not m.event_type:
+        return False
+    if not any(x.sub_event_type == m.sub_event_type for x in c.mentions):
+        return False
+    named = {a for a in m.actors if not a.startswith(_GENERIC_PREFIXES) and load_lexicon().inter(a) != _CIVILIAN_INTER}
+    return bool(_families(named) & _families(c.actors))
 
 
 def _undated(m: Mention) -> bool:
@@ -280,6 +293,14 @@ def _place(m: Mention, clusters: list[_Cluster], groups: dict[str, str], options
     """Add `m` to the cluster it fits best, or start a new one."""
     group = groups.get(m.article_id)
     fits = [c for c in clusters if _why_not(c, m, group, options) is None]
+    if not fits and m.date is None:
+        # A report with no date at all (an undated page) tells of the one event it can only be:
+        # the same kind of event in the same province by the same named side, when the ledger
+        # has exactly one such event.
+        fits = [c for c in clusters if _why_not(c, m, group, options) == _NO_SHARED_DETAIL
+                and _only_candidate_fit(c, m)]
+        if len(fits) != 1:
+            fits = []
     if fits:
         best = max(fits, key=lambda c: _affinity(c, m, group))
         best.add(m, group, _reason(best, m, group))
