@@ -220,3 +220,25 @@ def test_two_weekdays_named_leave_the_week():
                           "date": None, "sentence": f"The army on {day} announced it had recaptured the city."})
     [event] = merge_mentions([_week_report("a", "2025-01-12"), undated("c", "Saturday"), undated("d", "Friday")])
     assert event.date.time_precision == 2
+
+
+# -- tolls -------------------------------------------------------------------------------------
+
+def _killed(article, n, side=None, claimant="independent", text="a hospital director"):
+    from sitrep.records import Claim
+    return Claim(kind="killed", n=n, article_id=article, sentence=f"{n} killed", start=0, end=10, side=side,
+                 claimant=claimant, claimant_text=text)
+
+
+def test_a_figure_without_a_side_is_a_total_not_one_more_side():
+    from sitrep.merge import reconcile
+    # "38 dead", then "35 civilians were killed": 38, not 73
+    assert reconcile([_killed("a", 38), _killed("a", 35, side="Civilians (Nigeria)")]) == (38, 38, 38)
+
+
+def test_an_independent_source_gives_its_whole_figure_not_one_victim_it_names():
+    from sitrep.merge import reconcile
+    claims = [_killed("a", 15), _killed("a", 1),  # "15 killed ... the owner was among the dead"
+              _killed("b", 10, side="Civilians (Somalia)", text="the outlet (b)")]
+    low, best, high = reconcile(claims)
+    assert (low, best, high) == (10, 15, 15)

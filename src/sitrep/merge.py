@@ -430,12 +430,13 @@ def reconcile(claims: Sequence[Claim]) -> tuple[int | None, int | None, int | No
     """Fatalities low / best / high over every killed claim (UCDP's range, ACLED's conservative best).
 
     Each source's account in each article is one figure: the sum over sides of its largest
-    figure per side ("two police officers and 10 rebels" is 12). Across accounts, low and high
+    figure per side ("two police officers and 10 rebels" is 12), or the figure it gives without a
+    side when that is larger (a total: "38 dead", then "35 civilians" is 38, not 73). Across accounts, low and high
     span the figures and best is the lowest credible one, unless a source that speaks for no
     side gave a figure, which then is best.
     """
     accounts: dict[tuple[str, str | None], dict[str | None, tuple[int, int]]] = collections.defaultdict(dict)
-    independent: list[int] = []
+    independent: set[tuple[str, str | None]] = set()  # accounts of a named source that speaks for no side
     for cl in claims:
         if cl.kind != "killed" or cl.stance == "denies":
             continue
@@ -447,7 +448,7 @@ def reconcile(claims: Sequence[Claim]) -> tuple[int | None, int | None, int | No
         lo0, hi0 = sides.get(cl.side, (0, 0))
         sides[cl.side] = (max(lo0, cl.n), max(hi0, hi))
         if cl.claimant == "independent" and cl.claimant_text and not cl.claimant_text.startswith("the outlet"):
-            independent.append(cl.n)
+            independent.add((cl.article_id, cl.claimant))
     if not accounts:
         return None, None, None
     # One article gives one unattributed account: its largest figure ("at least 50 were killed
@@ -457,16 +458,24 @@ def reconcile(claims: Sequence[Claim]) -> tuple[int | None, int | None, int | No
         article, claimant = key
         if claimant in (None, "independent"):
             best_key = unattributed.get(article)
-            if best_key is None or sum(v[0] for v in sides.values()) > sum(v[0] for v in accounts[best_key].values()):
+            if best_key is None or _total(sides, 0) > _total(accounts[best_key], 0):
                 unattributed[article] = key
     kept = {k: v for k, v in accounts.items() if k[1] not in (None, "independent") or unattributed.get(k[0]) == k}
     if len({k[0] for k in kept}) == len({k[0] for k in accounts}):
         accounts = kept
-    totals = [sum(v[0] for v in sides.values()) for sides in accounts.values()]
-    highs = [sum(v[1] for v in sides.values()) for sides in accounts.values()]
+    totals = [_total(sides, 0) for sides in accounts.values()]
+    highs = [_total(sides, 1) for sides in accounts.values()]
     low, high = min(totals), max(highs)
-    best = min(independent) if independent else low
+    # an independent source's account (its whole figure, not one victim it names) is best
+    independent_totals = [_total(accounts[k], 0) for k in independent if k in accounts]
+    best = min(independent_totals) if independent_totals else low
     return low, best, high
+
+
+def _total(sides: dict, k: int) -> int:
+    """One account's figure: its named sides summed, or its figure without a side if larger."""
+    named = sum(v[k] for side, v in sides.items() if side is not None)
+    return max(named, sides[None][k] if None in sides else 0)
 
 
 def deaths_by_side(event: Event) -> dict[str, int | None]:
