@@ -337,7 +337,7 @@ def _ledger(db: str):
 
 def _without_ids(events):
     return sorted((dataclasses.replace(e, event_id="") for e in events),
-                  key=lambda e: (e.date.date, e.mentions[0].mention_id))
+                  key=lambda e: (e.date.date if e.date else dt.date.min, e.mentions[0].mention_id))
 
 
 @pytest.mark.model

@@ -182,10 +182,12 @@ def _setup_logging(verbose: int) -> None:
     root.addHandler(handler)
     root.setLevel(level)
     # Dask configures its own loggers at INFO with their own handlers: they go through ours instead.
+    # A worker's heartbeat racing the scheduler's shutdown logs an ERROR on a run that succeeded; a
+    # real failure reaches sitrep as an exception, so Dask speaks only when asked (-v).
     for name in ("distributed", "dask"):
         lib = logging.getLogger(name)
-        lib.setLevel(level if verbose else logging.ERROR)
-    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error" if not verbose else "info")
+        lib.setLevel(level if verbose else logging.CRITICAL)
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "critical" if not verbose else "info")
 
 
 def _ledger(db: str) -> str:

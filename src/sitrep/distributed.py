@@ -91,8 +91,10 @@ def _client(scheduler: str | None, n_workers: int) -> Iterator["Client"]:
     if n_workers < 1:
         raise ConfigError(f"n_workers must be at least 1, not {n_workers}")
     # Loopback only, no dashboard: nothing listens beyond this machine.
+    # Workers' own logs: none unless sitrep runs verbose (a heartbeat racing shutdown is no news).
+    quiet = logging.CRITICAL if not LOGGER.isEnabledFor(logging.INFO) else logging.WARNING
     with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None, silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+                      dashboard_address=None, silence_logs=quiet) as cluster, Client(cluster) as client:
         yield client
 
 
