@@ -242,3 +242,9 @@ def test_an_independent_source_gives_its_whole_figure_not_one_victim_it_names():
               _killed("b", 10, side="Civilians (Somalia)", text="the outlet (b)")]
     low, best, high = reconcile(claims)
     assert (low, best, high) == (10, 15, 15)
+
+
+def test_a_bomb_no_one_is_named_for_is_an_unidentified_groups(extractor, nlp):
+    [m] = news(read(extractor, nlp, "A roadside bomb killed three civilians in Parwan province on Sunday, "
+                                    "police said."))
+    assert "Unidentified Armed Group (Afghanistan)" in m.actors and "Civilians (Afghanistan)" in m.actors

@@ -280,9 +280,10 @@ def _fold(inc: _Incident, lexicon: ActorLexicon, story: DateRange | None = None)
         for a in m.actors:
             if a not in actors:
                 actors.append(a)
-    if event_type == "Violence against civilians" and not any(
+    if event_type in ("Violence against civilians", "Explosions/Remote violence") and not any(
             lexicon.inter(a) != _CIVILIAN_INTER for a in actors):
-        # an attack with no perpetrator named anywhere in the article: ACLED's unidentified group
+        # an attack or a bomb with no perpetrator named anywhere in the article: ACLED's
+        # unidentified armed group
         country = next((a[len("Civilians ("):-1] for a in actors if a.startswith("Civilians (")), None)
         unknown = lexicon.generic_for("gunmen", country) if country else None
         if unknown:
