@@ -25,7 +25,7 @@ FLOORS = {
     "sudan": {"event_f1": 0.75, "date_exact_acc": 0.9, "article_recall": 0.8, "fatalities_acc": 0.85},
     "drc": {"event_f1": 0.75, "date_exact_acc": 0.9, "article_recall": 0.8, "fatalities_acc": 0.9},
     "somalia": {"event_f1": 0.75, "date_exact_acc": 0.9, "article_recall": 0.75, "fatalities_acc": 0.7},
-    "colombia": {"event_f1": 0.75, "date_exact_acc": 0.95, "article_recall": 0.75, "fatalities_acc": 0.7},
+    "colombia": {"event_f1": 0.75, "date_exact_acc": 0.95, "article_recall": 0.75, "fatalities_acc": 0.75},
 }
 # The country each dev set is about (ACLED's numeric ISO 3166 code), for the no-foreign-place check.
 COUNTRIES = {"sudan": "729", "drc": "180", "somalia": "706", "colombia": "170"}

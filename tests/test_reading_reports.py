@@ -248,3 +248,19 @@ def test_a_bomb_no_one_is_named_for_is_an_unidentified_groups(extractor, nlp):
     [m] = news(read(extractor, nlp, "A roadside bomb killed three civilians in Parwan province on Sunday, "
                                     "police said."))
     assert "Unidentified Armed Group (Afghanistan)" in m.actors and "Civilians (Afghanistan)" in m.actors
+
+
+def test_a_death_remembered_is_no_toll(nlp):
+    from sitrep.extract.tolls import find_tolls
+    doc = nlp("The police chief said the attacks marked the third anniversary of the death of Ali Musa, a "
+              "former commander who was killed in 2021.")
+    assert find_tolls(doc) == []
+
+
+def test_the_dead_of_a_dozen_attacks_are_no_one_attacks_toll(nlp):
+    from sitrep.extract.tolls import find_tolls
+    doc = nlp("More than a dozen coordinated attacks took place on Tuesday across Kano state, leaving at "
+              "least nine people dead.")
+    assert [t for t in find_tolls(doc) if t.kind == "killed"] == []
+    doc = nlp("A car bomb exploded in Kano on Tuesday, leaving at least nine people dead.")
+    assert [t.n for t in find_tolls(doc) if t.kind == "killed"] == [9]

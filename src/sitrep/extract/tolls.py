@@ -88,6 +88,7 @@ class _Lexicon:
     cumulative_preps: frozenset[str]
     cumulative_subjects: frozenset[str]
     cumulative_phrases: tuple[str, ...]
+    remembered_nouns: frozenset[str]
     cumulative_incident_nouns: frozenset[str]
     cumulative_multi_words: frozenset[str]
 
@@ -138,6 +139,7 @@ def _lexicon() -> _Lexicon:
             cumulative_preps=frozenset(data["cumulative_preps"]),
             cumulative_subjects=frozenset(data["cumulative_subjects"]),
             cumulative_phrases=tuple(data["cumulative_phrases"]),
+            remembered_nouns=frozenset(data["remembered_nouns"]),
             cumulative_incident_nouns=frozenset(data["cumulative_incident_nouns"]),
             cumulative_multi_words=frozenset(data["cumulative_multi_words"]),
         )
@@ -652,9 +654,20 @@ def find_tolls(span: Span | Doc) -> list[Toll]:
                 toll = _verb_toll(tok, kind, lex, used)
         elif tok.pos_ == "NOUN" and tok.lemma_.lower() in lex.nouns:
             toll = _noun_toll(tok, lex.nouns[tok.lemma_.lower()], lex)
-        if toll is not None and not _cumulative(tok, lex):
+        if toll is not None and not _cumulative(tok, lex) and not _remembered(tok, lex):
             tolls.append(toll)
     return sorted(tolls, key=lambda t: (t.start, t.end))
+
+
+def _remembered(tok: Token, lex: _Lexicon) -> bool:
+    """A death remembered, not told: "the third anniversary of the death of Mayimbu, a commander who
+    was killed in 2022", "a vigil for the 40 killed"."""
+    cur, hops = tok, 0
+    while cur.head.i != cur.i and hops < 10:
+        cur, hops = cur.head, hops + 1
+        if cur.pos_ == "NOUN" and cur.lemma_.lower() in lex.remembered_nouns:
+            return True
+    return False
 
 
 def _cumulative(tok: Token, lex: _Lexicon) -> bool:
@@ -673,7 +686,15 @@ def _cumulative(tok: Token, lex: _Lexicon) -> bool:
         # "in attacks since April", "in two separate attacks"
         if t.lower_ == "since" and t.dep_ == "prep" and t.head.lemma_.lower() in lex.cumulative_incident_nouns:
             return True
-        if t.tag_ == "NNS" and t.lemma_.lower() in lex.cumulative_incident_nouns and any(
-                c.lower_ in lex.cumulative_multi_words for c in t.subtree):
+        if _many_incidents(t, lex):
             return True
+    # "More than a dozen coordinated attacks took place ..., leaving at least seven dead"
+    if verb.dep_ in ("advcl", "conj", "xcomp"):
+        return any(c.dep_ in _SUBJECT_DEPS and _many_incidents(c, lex) for c in verb.head.children)
     return False
+
+
+def _many_incidents(t: Token, lex: _Lexicon) -> bool:
+    """A plural incident noun counted as many ("two separate attacks", "a dozen coordinated raids")."""
+    return t.tag_ == "NNS" and t.lemma_.lower() in lex.cumulative_incident_nouns and any(
+        c.lower_ in lex.cumulative_multi_words for c in t.subtree)
