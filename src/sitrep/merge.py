@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
-from .extract.actors import load_lexicon
+from .extract.actors import CIVILIAN_INTER, GENERIC_PREFIXES, load_lexicon
 from .extract.dates import FALLBACK_TEXTS
 from .extract.incidents import own_date
 from .records import EVENT_TYPE_RANK, Claim, DateRange, Event, Mention, Place, content_hash
@@ -29,7 +29,6 @@ _JOINABLE = {
     # civilians killed by a bombing or shelling: ACLED codes the explosion, a report may say "killed"
     frozenset({"Explosions/Remote violence", "Violence against civilians"}),
 }
-_CIVILIAN_INTER = 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +123,7 @@ def _why_not(c: _Cluster, m: Mention, group: str | None, options: MergeOptions) 
         # event does not have.
         vague = _vague_date(m) and not _week_of(c, m)
         known = _families(c.actors)
-        newcomer = bool(c.actors) and any(not (_families([a]) & known) and not a.startswith(_GENERIC_PREFIXES)
+        newcomer = bool(c.actors) and any(not (_families([a]) & known) and not a.startswith(GENERIC_PREFIXES)
                                           for a in m.actors)
         if (vague or newcomer) and not _shared_detail(c, m):
             return _NO_SHARED_DETAIL
@@ -147,8 +146,7 @@ def _only_candidate_fit(c: _Cluster, m: Mention) -> bool:
         return False
     if not any(x.sub_event_type == m.sub_event_type for x in c.mentions):
         return False
-    named = {a for a in m.actors if not a.startswith(_GENERIC_PREFIXES) and load_lexicon().inter(a) != _CIVILIAN_INTER}
-    return bool(_families(named) & _families(c.actors))
+    return bool(_families(load_lexicon().named_armed(m.actors)) & _families(c.actors))
 
 
 def _undated(m: Mention) -> bool:
@@ -156,9 +154,6 @@ def _undated(m: Mention) -> bool:
     return m.date is None or m.date.text in FALLBACK_TEXTS
 
 
-# ACLED's generic names that another report may give a name to ("gunmen" in one report are
-# "Boko Haram" in the next): they do not keep reports apart.
-_GENERIC_PREFIXES = ("Unidentified Armed Group", "Civilians")
 
 
 def _is_toll_only(m: Mention) -> bool:
@@ -174,7 +169,7 @@ def _families(actors) -> set[str]:
 
 
 def _only_generic(actors) -> bool:
-    return all(a.startswith(_GENERIC_PREFIXES) for a in actors)
+    return all(a.startswith(GENERIC_PREFIXES) for a in actors)
 
 
 def _vague_date(m: Mention) -> bool:
@@ -198,8 +193,7 @@ def _week_of(c: _Cluster, m: Mention) -> bool:
     elif not (c.date.overlaps(m.date, 0) and any(x.sub_event_type == m.sub_event_type for x in c.mentions)):
         # two reports dated by their week: the same kind of event in the same week
         return False
-    named = {a for a in m.actors if not a.startswith(_GENERIC_PREFIXES) and load_lexicon().inter(a) != _CIVILIAN_INTER}
-    return bool(_families(named) & _families(c.actors))
+    return bool(_families(load_lexicon().named_armed(m.actors)) & _families(c.actors))
 
 
 def _shared_detail(c: _Cluster, m: Mention) -> bool:

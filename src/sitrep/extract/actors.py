@@ -26,7 +26,15 @@ __all__ = [
     "ActorMatcher",
     "scope_to_country",
     "looks_like_armed_group",
+    "CIVILIAN_INTER",
+    "GENERIC_PREFIXES",
 ]
+
+# ACLED's inter code of civilians.
+CIVILIAN_INTER = 7
+# ACLED's generic names, which another report may give a name to ("gunmen" in one report are
+# "Boko Haram" in the next).
+GENERIC_PREFIXES = ("Unidentified Armed Group", "Civilians")
 
 # "X-linked fighters" names X's affiliates, not X.
 _LINKED = frozenset({"linked", "affiliated", "backed", "allied", "aligned", "inspired", "supported", "funded"})
@@ -150,6 +158,10 @@ class ActorLexicon:
             if prefix and canonical.startswith(prefix):
                 return int(entry.get("inter", 0))
         return 0
+
+    def named_armed(self, actors) -> set[str]:
+        """The named armed actors among `actors`: not civilians, not ACLED's generic names."""
+        return {a for a in actors if self.inter(a) != CIVILIAN_INTER and not a.startswith(GENERIC_PREFIXES)}
 
     def state_forces(self, country: str | None, forces: str = "military") -> str | None:
         """The canonical of a country's state forces ("SD" or "Sudan" -> Military Forces of Sudan (2019-)).

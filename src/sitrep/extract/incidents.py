@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from ..records import EVENT_TYPE_RANK, Claim, DateRange, Mention, Place
-from .actors import ActorLexicon
+from .actors import CIVILIAN_INTER, ActorLexicon
 from .dates import FALLBACK_TEXTS, INHERITED_PREFIX
 from .history import HISTORY_HORIZON_DAYS
 
@@ -66,7 +66,6 @@ LEDE_SENTENCES = 3
 _NEAR_SENTENCES = 2
 # Day-precise dates of one incident in one article may differ by this much (a night attack).
 _DAY_SLACK = 1
-_CIVILIAN_INTER = 7
 # The widest period an event may be known to: a month (ACLED's time_precision 3).
 _VAGUEST_DAYS = 31
 
@@ -126,16 +125,10 @@ class _Incident:
         return [m.date for m in self.members[:1] if m.date is not None]
 
     def armed(self, lexicon: ActorLexicon) -> set[str]:
-        return {a for m in self.members for a in _armed(m.actors, lexicon)}
+        return {a for m in self.members for a in lexicon.named_armed(m.actors)}
 
     def types(self) -> set[str]:
         return {m.event_type for m in self.members if m.event_type}
-
-
-def _armed(actors: Sequence[str], lexicon: ActorLexicon) -> set[str]:
-    """Named armed actors: not civilians, not ACLED's generic names."""
-    return {a for a in actors
-            if lexicon.inter(a) != _CIVILIAN_INTER and not a.startswith(("Civilians", "Unidentified"))}
 
 
 def _fits(inc: _Incident, m: Mention, lexicon: ActorLexicon) -> bool:
@@ -165,7 +158,7 @@ def _fits(inc: _Incident, m: Mention, lexicon: ActorLexicon) -> bool:
         for t in inc.types():
             if t != m.event_type and frozenset({t, m.event_type}) not in _JOINABLE:
                 return False
-    mine, theirs = _families(_armed(m.actors, lexicon), lexicon), _families(inc.armed(lexicon), lexicon)
+    mine, theirs = _families(lexicon.named_armed(m.actors), lexicon), _families(inc.armed(lexicon), lexicon)
     if mine and theirs and not mine & theirs:
         return False
     return True
@@ -266,7 +259,7 @@ def _fold(inc: _Incident, lexicon: ActorLexicon, story: DateRange | None = None)
         first = (lead.event_type, lead.sub_event_type)
         event_type, sub = max(counts, key=lambda k: (counts[k] + (LEAD_TYPE_BONUS if k == first else 0),
                                                      -EVENT_TYPE_RANK.get(k[0], 9)))
-        sides = {a for m in members for a in m.actors if lexicon.inter(a) != _CIVILIAN_INTER}
+        sides = {a for m in members for a in m.actors if lexicon.inter(a) != CIVILIAN_INTER}
         if event_type == "Battles" and len(sides) < 2:
             # a battle needs two armed sides: with one, the shooting its sentences tell is an
             # attack on the people it hit, when a sentence says so
@@ -281,7 +274,7 @@ def _fold(inc: _Incident, lexicon: ActorLexicon, story: DateRange | None = None)
             if a not in actors:
                 actors.append(a)
     if event_type in ("Violence against civilians", "Explosions/Remote violence") and not any(
-            lexicon.inter(a) != _CIVILIAN_INTER for a in actors):
+            lexicon.inter(a) != CIVILIAN_INTER for a in actors):
         # an attack or a bomb with no perpetrator named anywhere in the article: ACLED's
         # unidentified armed group
         country = next((a[len("Civilians ("):-1] for a in actors if a.startswith("Civilians (")), None)

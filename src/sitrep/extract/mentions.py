@@ -20,7 +20,8 @@ from spacy.tokens import Doc, Span
 
 from ..geocode import Gazetteer
 from ..records import CleanArticle, Claim, DateRange, Mention, Place
-from .actors import ActorLexicon, ActorMatcher, ActorMention, load_lexicon, looks_like_armed_group, scope_to_country
+from .actors import (CIVILIAN_INTER, ActorLexicon, ActorMatcher, ActorMention, load_lexicon, looks_like_armed_group,
+                     scope_to_country)
 from .claims import Attribution, find_attribution, load_cues
 from .dates import FALLBACK_TEXTS, INHERITED_PREFIX, DateMention, find_dates
 from .history import HISTORY_HORIZON_DAYS, background_reason, war_began
@@ -71,8 +72,8 @@ _FACILITY_NOUNS = frozenset({"base", "airbase", "airfield", "airport", "camp", "
 # town more often than not. Nearer ("10 km south of Kabul") it names the area of the event.
 REFERENCE_DISTANCE_KM = 50
 _DISTANCE_TO = re.compile(
-    r"\b(?P<n>\d[\d,.]*|a\s+few|several|some|about|around|roughly|nearly|almost|over|more\s+than|"
-    r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|hundreds)(?:[- ]\w+)?)\s*-?\s*"
+    r"\b(?P<n>\d[\d,.]*|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|hundreds)(?:[- ]\w+)?)"
+    r"\s*-?\s*"
     r"(?P<unit>km|kms|kilomet(?:re|er)s?|miles?|mi)\b(?:\s*\([^)]{0,30}\))?"
     r"(?:\s+(?:to\s+the\s+)?(?:north|south|east|west)(?:-?(?:north|south|east|west))?(?:ern)?(?:\s+of)?|\s+(?:from|of|away\s+from|outside(?:\s+of)?))"
     r"(?:\s+(?:the|its|his|their|provincial|regional|state|national|capital|city|town|of|\w+['\u2019]s)\b,?)*\s*$", re.I)
@@ -80,7 +81,6 @@ _WORD_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
               "ninety": 90, "hundred": 100, "hundreds": 200}
 _SPEAKER_PRONOUNS = frozenset({"he", "she", "they", "one", "another", "the other", "a second", "the spokesman",
                                "the spokesperson", "the official"})
-_CIVILIAN_INTER = 7
 _PRONOUNS = frozenset({"their", "its", "his", "they", "them", "it", "our", "we", "us"})
 
 
@@ -557,7 +557,7 @@ class Extractor:
             info = self.lexicon.info(side) if side else None
             if side and side not in names and (info is None or info.forces):
                 names.append(side)
-        armed = [n for n in names if self.lexicon.inter(n) != 7]
+        armed = [n for n in names if self.lexicon.inter(n) != CIVILIAN_INTER]
         if len(armed) == 1 and len(main_actors) >= 2 and armed[0] in main_actors[:3]:
             other = next((m for m in main_actors if m != armed[0]), None)
             if other and unit.event_type in ("Battles", "Explosions/Remote violence", "") and unit.trigger is not None:
@@ -570,7 +570,7 @@ class Extractor:
         elif not names and unit.event_type:
             names.extend(main_actors[:2])
         if unit.event_type == "Violence against civilians" and not any(
-                self.lexicon.inter(n) == _CIVILIAN_INTER for n in names):
+                self.lexicon.inter(n) == CIVILIAN_INTER for n in names):
             # ACLED codes violence against civilians with its victims: civilians of the country
             # (its perpetrator, when the article names none, is filled in for the whole incident)
             civilians = self.lexicon.generic_for("civilians", _country_name(self.gazetteer, country))
@@ -688,7 +688,7 @@ class Extractor:
                 return generic
         claimant = attribution.claimant if attribution else None
         # the first name is who did it: its people are the toll only when the text says so
-        others = [n for n in names[1:] if n != claimant and self.lexicon.inter(n) != 7]
+        others = [n for n in names[1:] if n != claimant and self.lexicon.inter(n) != CIVILIAN_INTER]
         return others[0] if len(others) == 1 or (others and claimant) else None
 
     def _where(self, unit: _Unit, place_ctx: _PlaceHit | None, context_admin1: str | None,
@@ -983,14 +983,11 @@ def _since_scope(tok) -> int | None:
 def _in_since_clause(date_tok, trigger) -> bool:
     """The date lies in a "since ..." clause or phrase the trigger is not part of ("the worst
     battle since the government launched an offensive last August")."""
-    tok, hops = date_tok, 0
-    while tok.head.i != tok.i and hops < 10:
-        opens = (tok.lower_ == "since" and tok.dep_ in ("prep", "mark")) or (
-            tok.pos_ in ("VERB", "AUX") and any(c.dep_ == "mark" and c.lower_ == "since" for c in tok.children))
-        if opens:
-            return not (tok.left_edge.i <= trigger.i <= tok.right_edge.i)
-        tok, hops = tok.head, hops + 1
-    return False
+    scope = _since_scope(date_tok)
+    if scope is None:
+        return False
+    opener = date_tok.doc[scope]
+    return not (opener.left_edge.i <= trigger.i <= opener.right_edge.i)
 
 
 def _destination(tok) -> bool:
@@ -1013,12 +1010,13 @@ def _reference_point(doc: Doc, start: int) -> bool:
     if hit is None:
         return False
     n = hit.group("n").lower().replace(",", "")
-    try:
-        km = float(n)
-    except ValueError:
-        km = next((v for w, v in _WORD_TENS.items() if n.startswith(w)), None)
-        if km is None:
-            return False  # "some kilometres from": no distance told
+    if n[0].isdigit():
+        try:
+            km = float(n)
+        except ValueError:
+            return False  # "1.2.3 km": no distance read
+    else:
+        km = next(v for w, v in _WORD_TENS.items() if n.startswith(w))
     if hit.group("unit").lower().startswith("mi"):
         km *= 1.6
     return km >= REFERENCE_DISTANCE_KM
