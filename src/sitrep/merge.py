@@ -286,13 +286,13 @@ def _cluster(mentions: Sequence[Mention], groups: dict[str, str], options: Merge
 def _place(m: Mention, clusters: list[_Cluster], groups: dict[str, str], options: MergeOptions) -> None:
     """Add `m` to the cluster it fits best, or start a new one."""
     group = groups.get(m.article_id)
-    fits = [c for c in clusters if _why_not(c, m, group, options) is None]
+    why = [(c, _why_not(c, m, group, options)) for c in clusters]
+    fits = [c for c, reason in why if reason is None]
     if not fits and m.date is None:
         # A report with no date at all (an undated page) tells of the one event it can only be:
         # the same kind of event in the same province by the same named side, when the ledger
         # has exactly one such event.
-        fits = [c for c in clusters if _why_not(c, m, group, options) == _NO_SHARED_DETAIL
-                and _only_candidate_fit(c, m)]
+        fits = [c for c, reason in why if reason == _NO_SHARED_DETAIL and _only_candidate_fit(c, m)]
         if len(fits) != 1:
             fits = []
     if fits:
