@@ -240,7 +240,9 @@ def main(argv: list[str] | None = None) -> int:
     print("first pass recall", file=sys.stderr)
     r["first_pass"] = _measure("recall")
     r["wall_seconds"] = time.perf_counter() - started
-    Path(args.out).write_text(json.dumps(r, indent=2) + "\n", encoding="utf-8")
+    from results import update  # bench/results.py: other benchmarks' sections are kept
+
+    update({k: v for k, v in r.items() if k != "machine"}, args.out)
     _table(r)
     return 0
 
