@@ -264,3 +264,47 @@ def test_the_dead_of_a_dozen_attacks_are_no_one_attacks_toll(nlp):
     assert [t for t in find_tolls(doc) if t.kind == "killed"] == []
     doc = nlp("A car bomb exploded in Kano on Tuesday, leaving at least nine people dead.")
     assert [t.n for t in find_tolls(doc) if t.kind == "killed"] == [9]
+
+
+# -- hedged tolls and recollections --------------------------------------------------------------
+
+def test_dead_feared_in_an_attack_is_an_attack_that_happened(extractor, nlp):
+    # "feared" hedges the toll; the attack it tells of is news, not a fear of one to come
+    ms = news(read(extractor, nlp, "At least 40 villagers are feared dead in an attack on Kilwa, a village "
+                                   "in Tanzania's Mtwara region, on Wednesday.", incidents=False))
+    assert ms and ms[0].event_type
+    assert not news(read(extractor, nlp, "Residents of Kilwa fear an attack on the village.", incidents=False))
+
+
+def _recollection(article: str, date: DateRange, place: Place | None = None) -> Mention:
+    return Mention(article_id=article, sentence_index=9, sentence="In August, gunmen besieged the hotel.",
+                   start=900, end=950, trigger="besiege", event_type="Battles", sub_event_type="Armed clash",
+                   actors=("Al-Shabaab",), place=place, place_text=place.name if place else None, date=date,
+                   background=True, background_reason="an earlier month")
+
+
+_BANADIR = Place("Mogadishu", "Somalia", "SO", "Banadir", None, None, 2.04, 45.34, 3)
+
+
+def test_a_report_recalling_an_event_with_its_month_is_one_of_its_reports():
+    siege = Mention(article_id="news", sentence_index=0, sentence="Gunmen stormed the hotel on Friday.", start=0,
+                    end=40, trigger="storm", event_type="Battles", sub_event_type="Armed clash",
+                    actors=("Al-Shabaab", "Military Forces of Somalia (2022-)"), place=_BANADIR,
+                    place_text="Mogadishu", date=DateRange.day(dt.date(2022, 8, 19), "on Friday"))
+    august = DateRange.span(dt.date(2022, 8, 1), dt.date(2022, 8, 31), precision=3, text="in August")
+    [event] = [e for e in merge_mentions([siege, _recollection("later", august, _BANADIR)]) if not e.background]
+    assert event.article_ids == ("later", "news")
+    assert any("recalls this event" in r for r in event.merge_reasons)
+
+
+def test_a_recollection_dated_only_to_its_year_or_not_fitting_stays_history():
+    siege = Mention(article_id="news", sentence_index=0, sentence="Gunmen stormed the hotel on Friday.", start=0,
+                    end=40, trigger="storm", event_type="Battles", sub_event_type="Armed clash",
+                    actors=("Al-Shabaab",), place=_BANADIR, place_text="Mogadishu",
+                    date=DateRange.day(dt.date(2022, 8, 19), "on Friday"))
+    year = DateRange.span(dt.date(2022, 1, 1), dt.date(2022, 12, 31), precision=3, text="in 2022")
+    june = DateRange.span(dt.date(2022, 6, 1), dt.date(2022, 6, 30), precision=3, text="in June")
+    for recalled in (_recollection("later", year, _BANADIR), _recollection("later", june, _BANADIR)):
+        events = merge_mentions([siege, recalled])
+        assert [e.article_ids for e in events if not e.background] == [("news",)]
+        assert [e.article_ids for e in events if e.background] == [("later",)]

@@ -20,6 +20,8 @@ __all__ = ["MergeOptions", "merge_mentions", "reconcile", "deaths_by_side"]
 # Two day-precise reports of one event may differ by a day: a night clash is dated to the
 # evening by one outlet and to the next morning by another (ACLED codes the start).
 DAY_SLACK = 1
+# A recollection joins the event it recalls only when it dates it this closely (a month).
+RECALLED_PERIOD_DAYS = 31
 # Event types that one clash can be told as: an air strike or shelling during a battle, or a
 # vehicle set alight in it, belongs to the battle (ACLED codes the battle only).
 _JOINABLE = {
@@ -252,14 +254,35 @@ def merge_mentions(mentions: Iterable[Mention], *, groups: dict[str, str] | None
     news = sorted((m for m in mentions if not m.background), key=_order_key)
     background = sorted((m for m in mentions if m.background and (m.event_type or _is_toll_only(m))),
                         key=_order_key)
-    events = _cluster(news, groups, options, background=False)
-    events += _cluster(background, groups, options, background=True)
+    clusters = _cluster(news, groups, options)
+    background = [m for m in background if not _recalls(m, clusters, groups, options)]
+    events = [_event(c, False) for c in clusters]
+    events += [_event(c, True) for c in _cluster(background, groups, options)]
     events.sort(key=lambda e: (e.undated, e.date.date if e.date else dt.date.min, e.event_id))
     return events
 
 
-def _cluster(mentions: Sequence[Mention], groups: dict[str, str], options: MergeOptions,
-             *, background: bool) -> list[Event]:
+def _recalls(m: Mention, clusters: list[_Cluster], groups: dict[str, str], options: MergeOptions) -> bool:
+    """Add a recollection of an event the ledger has as news to that event, and say so.
+
+    An article that recalls an event with its date is one of its reports (ACLED lists every
+    source of an event): "in August, al-Shabaab besieged the Hayat hotel for 30 hours" is a
+    report of the siege a report of August told as news. The recollection must date it to the
+    month at least (a year fits too many events) and fit the event as a report would; one with
+    no date of its own, or that fits no event of the ledger, stays background.
+    """
+    if m.date is None or not own_date(m) or (m.date.date_max - m.date.date_min).days > RECALLED_PERIOD_DAYS:
+        return False
+    group = groups.get(m.article_id)
+    fits = [c for c in clusters if c.date is not None and _why_not(c, m, group, options) is None]
+    if not fits:
+        return False
+    best = max(fits, key=lambda c: _affinity(c, m, group))
+    best.add(m, group, _reason(best, m, group).replace(" joined: ", " recalls this event: ", 1))
+    return True
+
+
+def _cluster(mentions: Sequence[Mention], groups: dict[str, str], options: MergeOptions) -> list[_Cluster]:
     clusters: list[_Cluster] = []
     denials: list[Mention] = []
     tolls: list[Mention] = []
@@ -280,7 +303,7 @@ def _cluster(mentions: Sequence[Mention], groups: dict[str, str], options: Merge
         if fits:
             best = max(fits, key=lambda c: _affinity(c, d, group))
             best.add(d, group, f"{d.article_id}#{d.sentence_index} denial attached to the event it denies")
-    return [_event(c, background) for c in clusters]
+    return clusters
 
 
 def _place(m: Mention, clusters: list[_Cluster], groups: dict[str, str], options: MergeOptions) -> None:

@@ -186,6 +186,7 @@ class _Cues:
     irr_nouns: frozenset[str]
     irr_markers: frozenset[str]
     irr_xcomp: frozenset[str]
+    hedged_tolls: frozenset[str]
     reporting: frozenset[str]
     attrib_governors: frozenset[str]
     attrib_nouns: frozenset[str]
@@ -288,6 +289,7 @@ def _cues() -> _Cues:
         neg_preps=frozenset(neg["prepositions"]),
         modals=frozenset(irr["modals"]), irr_governors=frozenset(irr["governors"]),
         irr_nouns=frozenset(irr["governor_nouns"]), irr_markers=frozenset(irr["markers"]), irr_xcomp=frozenset(irr.get("xcomp_governors", ())),
+        hedged_tolls=frozenset(irr.get("hedged_tolls", ())),
         reporting=frozenset(irr["reporting"]),
         attrib_governors=frozenset(att["governors"]), attrib_nouns=frozenset(att["governor_nouns"]),
         background_preps=frozenset(bg["preps"]), background_markers=frozenset(bg["markers"]),
@@ -654,6 +656,12 @@ def _has_modal(tok: Token, cues: _Cues) -> bool:
     return tok.dep_ == "xcomp" and tok.head.lower_ == "going"
 
 
+def _hedges_toll(head: Token, cues: _Cues) -> bool:
+    """A governor ("feared", "believed") whose predicate is a casualty word: it hedges a toll."""
+    return head.pos_ == "VERB" and any(c.dep_ in ("oprd", "xcomp", "acomp") and c.lower_ in cues.hedged_tolls
+                                       for c in head.children)
+
+
 def _is_irrealis(tok: Token, cues: _Cues) -> bool:
     if _has_modal(tok, cues):
         return True
@@ -681,6 +689,9 @@ def _is_irrealis(tok: Token, cues: _Cues) -> bool:
                                                  for c in head.children):
             # "a settlement looked possible"
             return True
+        if _hedges_toll(head, cues):
+            # "150 villagers are feared dead in an attack": the toll is uncertain, the attack is not
+            return False
         if rel in _GOVERNOR_RELS:
             if head.pos_ in ("VERB", "ADJ", "AUX") and lemma in cues.irr_governors:
                 return True
