@@ -156,8 +156,6 @@ def _undated(m: Mention) -> bool:
     return m.date is None or m.date.text in FALLBACK_TEXTS
 
 
-
-
 def _is_toll_only(m: Mention) -> bool:
     """A mention made of a casualty figure alone, with no event word: it takes its event's type."""
     return not m.event_type and m.stance != "denies" and any(cl.kind != "event" for cl in m.claims)
@@ -223,7 +221,8 @@ def _shared_figure(c: _Cluster, m: Mention) -> bool:
                for k, n, a in mine for k2, n2, b in theirs)
 
 
-def _reason(c: _Cluster, m: Mention, group: str | None) -> str:
+def _reason(c: _Cluster, m: Mention, group: str | None, how: str = "joined") -> str:
+    """Why `m` went to `c`, for the event's merge reasons: "<article>#<sentence> <how>: ..."."""
     parts = []
     if group and group in c.groups:
         parts.append("syndicated copy")
@@ -234,7 +233,7 @@ def _reason(c: _Cluster, m: Mention, group: str | None) -> str:
     shared = sorted(set(m.actors) & c.actors)
     if shared:
         parts.append("shared actors " + ", ".join(shared))
-    return f"{m.article_id}#{m.sentence_index} joined: " + "; ".join(parts)
+    return f"{m.article_id}#{m.sentence_index} {how}: " + "; ".join(parts)
 
 
 def _order_key(m: Mention) -> tuple:
@@ -278,7 +277,7 @@ def _recalls(m: Mention, clusters: list[_Cluster], groups: dict[str, str], optio
     if not fits:
         return False
     best = max(fits, key=lambda c: _affinity(c, m, group))
-    best.add(m, group, _reason(best, m, group).replace(" joined: ", " recalls this event: ", 1))
+    best.add(m, group, _reason(best, m, group, "recalls this event"))
     return True
 
 
